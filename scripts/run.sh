@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# One command: install dependencies, build, start clipgend in the foreground with the shipped models.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+"$here/scripts/install-deps.sh"
+"$here/scripts/build.sh"
+exec "${CLIPGEN_BUILD_DIR:-$here/build}/bin/clipgend" --models "$here/models/shipped" "$@"
