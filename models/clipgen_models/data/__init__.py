@@ -1,0 +1,1 @@
+"""Datasets: MIDI reading, windowing, splits and caches for training and evaluation."""
