@@ -1,0 +1,123 @@
+// clipgend: reads options (flags > environment > defaults), loads the models in the background,
+// serves HTTP until SIGINT/SIGTERM, then finishes the requests in flight and exits 0.
+#include <pthread.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "exit_codes.h"
+#include "make_backend.h"
+#include "options.h"
+#include "paths.h"
+#include "security.h"
+#include "server.h"
+
+#ifndef CLIPGEN_VERSION
+#define CLIPGEN_VERSION "0.0.0"
+#endif
+
+using namespace clipgen::daemon;
+
+namespace {
+
+int fail(int code, const std::string& message) {
+  std::cerr << "clipgend: " << message << std::endl;
+  return code;
+}
+
+int run_daemon(const Options& options, const sigset_t& stop_signals) {
+  std::string models_dir = options.models_dir;
+  if (!models_dir.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(models_dir, ec)) {
+      return fail(kExitBadOption, "models folder '" + models_dir + "' does not exist (--models / CLIPGEN_MODELS)");
+    }
+  } else {
+    models_dir = first_existing_dir(default_models_dirs(executable_dir()));
+    std::error_code ec;
+    if (!std::filesystem::is_directory(models_dir, ec)) {
+      spdlog::warn("no models folder found (looked at {}); pass --models DIR", models_dir);
+    }
+  }
+
+  if (!is_loopback_bind_address(options.host) && options.api_key.empty()) {
+    return fail(kExitInsecure, "refusing to listen on " + options.host +
+                                   " without an API key: anyone on the network could use the daemon. "
+                                   "Set CLIPGEN_API_KEY (or --api-key), or keep the default "
+                                   "--host 127.0.0.1");
+  }
+
+  auto backend = make_backend(options, models_dir);
+  backend->start_loading();
+  Server server(options, std::move(backend));
+  if (auto failure = server.bind()) {
+    return fail(failure->port_in_use ? kExitPortInUse : kExitCannotListen, failure->message);
+  }
+
+  // Signals are blocked in every thread (set in main before any thread starts); this one waits.
+  std::thread signal_thread([&server, stop_signals] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    if (sig != SIGUSR1) spdlog::info("received signal {}; finishing requests in flight", sig);
+    server.stop();
+  });
+
+  spdlog::info("models folder: {}", models_dir);
+  spdlog::info("clipgend {} listening on {} ({} HTTP threads, {} workers, queue {})", CLIPGEN_VERSION,
+               server.url(), options.http_threads(), options.workers, options.queue);
+  // Machine-readable line for scripts and tests (e.g. with --port 0).
+  std::printf("clipgend listening on %s\n", server.url().c_str());
+  std::fflush(stdout);
+
+  server.run();
+  pthread_kill(signal_thread.native_handle(), SIGUSR1);  // wakes it if no signal came
+  signal_thread.join();
+  spdlog::info("clipgend stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block before any thread exists so that only the signal thread receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto command = read_flags(std::vector<std::string>(argv + 1, argv + argc));
+  if (!command) {
+    std::cerr << "clipgend: " << command.error().message << std::endl;
+    return kExitBadOption;
+  }
+  if (command->action == Action::kHelp) {
+    std::cout << help_text();
+    return kExitOk;
+  }
+  if (command->action == Action::kVersion) {
+    std::cout << "clipgend " << CLIPGEN_VERSION << std::endl;
+    return kExitOk;
+  }
+  // Precedence, lowest first. A config file layer goes between the two.
+  auto options = resolve_options({read_environment(process_environment()), command->flags});
+  if (!options) {
+    std::cerr << "clipgend: " << options.error().message << std::endl;
+    return kExitBadOption;
+  }
+  // Logs go to stderr; stdout carries only the "listening on" line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("clipgend"));
+  spdlog::set_level(spdlog::level::from_str(options->log_level));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  try {
+    return run_daemon(*options, stop_signals);
+  } catch (const std::exception& e) {
+    return fail(kExitInternal, std::string("internal error: ") + e.what());
+  }
+}
