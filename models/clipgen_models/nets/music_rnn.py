@@ -1,0 +1,135 @@
+"""MusicRNN (magenta.js music_rnn): LSTM stack, optional attention wrapper, optional chord
+controls and binary-counter auxiliary inputs, fully_connected output projection.
+
+Per step the RNN input is [controls[i+1], one-hot(event i), binary_counter(i)] exactly as
+magenta.js sampleRnn; with attention, that input and the previous attention vector go through
+rnn/attention_cell_wrapper/kernel first (tf AttentionCellWrapper).
+"""
+from typing import List, Optional, Tuple
+
+import torch
+from torch import Tensor, nn
+
+from .layers import Dense, LSTMStack, sample_categorical
+
+
+class Attention(nn.Module):
+    """tf.contrib.rnn.AttentionCellWrapper (state_is_tuple) over the last attn_length outputs.
+
+    magenta.js drops the bias of the query projection (attention/bias); query_bias=False
+    reproduces magenta.js, True reproduces TensorFlow.
+    """
+
+    def __init__(self, input_size: int, attn_size: int, attn_length: int, query_size: int,
+                 query_bias: bool):
+        super().__init__()
+        self.input_projection = Dense(input_size + attn_size, input_size)
+        self.attn_w = nn.Parameter(torch.empty(attn_size, attn_size))
+        self.attn_v = nn.Parameter(torch.empty(attn_size))
+        self.query = Dense(query_size, attn_size)
+        self.output_projection = Dense(2 * attn_size, attn_size)
+        if attn_size > 0:
+            nn.init.xavier_uniform_(self.attn_w)
+            nn.init.uniform_(self.attn_v, -0.1, 0.1)
+        self.attn_size = attn_size
+        self.attn_length = attn_length
+        self.query_bias = query_bias
+
+    def attend(self, cs: List[Tensor], hs: List[Tensor], states: Tensor) -> Tuple[Tensor, Tensor]:
+        """states [B,L,A] -> (output [B,A], attention [B,A])."""
+        parts: List[Tensor] = []
+        for k in range(len(cs)):
+            parts.append(cs[k])
+            parts.append(hs[k])
+        y = torch.matmul(torch.cat(parts, 1), self.query.kernel)
+        if self.query_bias:
+            y = y + self.query.bias
+        features = torch.matmul(states, self.attn_w)
+        s = torch.sum(self.attn_v * torch.tanh(features + y.unsqueeze(1)), 2)
+        a = torch.softmax(s, 1)
+        attention = torch.sum(a.unsqueeze(2) * states, 1)
+        output = self.output_projection(torch.cat([hs[-1], attention], 1))
+        return output, attention
+
+
+class MusicRNN(nn.Module):
+    def __init__(self, num_classes: int, layer_sizes: List[int], attn_length: int = 0,
+                 control_size: int = 0, aux_bits: int = 0, attn_query_bias: bool = False):
+        super().__init__()
+        self.num_classes = num_classes
+        self.control_size = control_size
+        self.aux_bits = aux_bits
+        self.input_size = control_size + num_classes + aux_bits
+        self.rnn = LSTMStack(self.input_size, layer_sizes)
+        self.attn_length = attn_length
+        self.has_attention = attn_length > 0
+        out_size = layer_sizes[-1]
+        # Without attention an empty (size-0) module keeps the scripted type fixed.
+        if attn_length > 0:
+            self.attention = Attention(self.input_size, out_size, attn_length,
+                                       2 * sum(layer_sizes), attn_query_bias)
+        else:
+            self.attention = Attention(0, 0, 0, 0, False)
+        self.fully_connected = Dense(out_size, num_classes)
+
+    def _step(self, x: Tensor, cs: List[Tensor], hs: List[Tensor], attention: Tensor,
+              states: Tensor) -> Tuple[Tensor, List[Tensor], List[Tensor], Tensor, Tensor]:
+        if self.has_attention:
+            x = self.attention.input_projection(torch.cat([x, attention], 1))
+        cs, hs = self.rnn.step(self.rnn.cells[0].project_input(x), cs, hs)
+        if self.has_attention:
+            output, attention = self.attention.attend(cs, hs, states)
+            states = torch.cat([states[:, 1:], output.unsqueeze(1)], 1)
+            return output, cs, hs, attention, states
+        return hs[-1], cs, hs, attention, states
+
+    def _input(self, classes: Tensor, i: int, controls: Optional[Tensor]) -> Tensor:
+        parts: List[Tensor] = []
+        batch = classes.size(0)
+        if controls is not None:
+            parts.append(controls[:, i + 1])
+        parts.append(torch.nn.functional.one_hot(classes, self.num_classes).to(torch.float32))
+        if self.aux_bits > 0:
+            pow2 = torch.pow(2.0, torch.arange(self.aux_bits, dtype=torch.float32))
+            bits = torch.remainder(torch.floor((i + 1) / pow2), 2.0)
+            parts.append((bits * 2.0 - 1.0).unsqueeze(0).expand(batch, -1).to(classes.device))
+        return torch.cat(parts, 1)
+
+    def _generate(self, primer: Tensor, steps: int, temperature: float, uniforms: Tensor,
+                  controls: Optional[Tensor]) -> Tensor:
+        batch, plen = primer.size(0), primer.size(1)
+        if plen < 1:
+            raise RuntimeError("generate: the primer needs at least one step")
+        dummy = self.fully_connected.bias
+        cs, hs = self.rnn.zero_state(batch, dummy)
+        attention = dummy.new_zeros(batch, self.attention.attn_size)
+        states = dummy.new_zeros(batch, self.attn_length, self.attention.attn_size)
+        output = dummy.new_zeros(batch, 1)
+        for i in range(plen):
+            output, cs, hs, attention, states = self._step(
+                self._input(primer[:, i], i, controls), cs, hs, attention, states)
+        out = torch.empty(batch, steps, dtype=torch.long, device=primer.device)
+        for k in range(steps):
+            cls = sample_categorical(self.fully_connected(output), temperature, uniforms[:, k])
+            out[:, k] = cls
+            if k < steps - 1:
+                output, cs, hs, attention, states = self._step(
+                    self._input(cls, plen + k, controls), cs, hs, attention, states)
+        return out
+
+    @torch.jit.export
+    def generate(self, primer: Tensor, steps: int, temperature: float, uniforms: Tensor) -> Tensor:
+        if self.control_size > 0:
+            raise RuntimeError("generate: this model needs controls; call generate_with_controls")
+        return self._generate(primer, steps, temperature, uniforms, None)
+
+    @torch.jit.export
+    def generate_with_controls(self, primer: Tensor, controls: Tensor, steps: int,
+                               temperature: float, uniforms: Tensor) -> Tensor:
+        """controls [B, P+steps, control_size] (e.g. PitchChordEncoder, one row per step)."""
+        if controls.size(2) != self.control_size or controls.size(1) < primer.size(1) + steps:
+            raise RuntimeError("generate_with_controls: controls must be [B, P+steps, control_size]")
+        return self._generate(primer, steps, temperature, uniforms, controls)
+
+    def forward(self, primer: Tensor, steps: int, temperature: float, uniforms: Tensor) -> Tensor:
+        return self.generate(primer, steps, temperature, uniforms)
