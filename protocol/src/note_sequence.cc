@@ -1,0 +1,56 @@
+#include "clipgen/protocol/note_sequence.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace clipgen::protocol {
+
+namespace {
+
+// Three-way comparisons in a total order (NaN after every number), so that sorting stays
+// well-defined even on sequences that have not been validated.
+int cmp(double a, double b) {
+  const bool an = std::isnan(a), bn = std::isnan(b);
+  if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+template <typename T>
+int cmp_int(T a, T b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+bool note_less(const Note& a, const Note& b, bool by_steps) {
+  int c = 0;
+  if (by_steps && (c = cmp_int(a.quantized_start_step, b.quantized_start_step))) return c < 0;
+  if ((c = cmp(a.start_time, b.start_time))) return c < 0;
+  if ((c = cmp_int(a.pitch, b.pitch))) return c < 0;
+  if ((c = cmp_int(a.instrument, b.instrument))) return c < 0;
+  if (by_steps && (c = cmp_int(a.quantized_end_step, b.quantized_end_step))) return c < 0;
+  if ((c = cmp(a.end_time, b.end_time))) return c < 0;
+  return a.velocity < b.velocity;
+}
+
+}  // namespace
+
+bool Note::operator==(const Note& o) const {
+  return pitch == o.pitch && velocity == o.velocity && start_time == o.start_time &&
+         end_time == o.end_time && quantized_start_step == o.quantized_start_step &&
+         quantized_end_step == o.quantized_end_step && is_drum == o.is_drum &&
+         instrument == o.instrument && program == o.program;
+}
+
+bool NoteSequence::operator==(const NoteSequence& o) const {
+  return notes == o.notes && tempos == o.tempos && time_signatures == o.time_signatures &&
+         steps_per_quarter == o.steps_per_quarter && total_time == o.total_time &&
+         total_quantized_steps == o.total_quantized_steps;
+}
+
+void sort_notes(NoteSequence& seq) {
+  // Unquantized sequences may carry stale steps; order them by seconds alone.
+  const bool by_steps = seq.is_quantized();
+  std::stable_sort(seq.notes.begin(), seq.notes.end(),
+                   [by_steps](const Note& a, const Note& b) { return note_less(a, b, by_steps); });
+}
+
+}  // namespace clipgen::protocol
