@@ -107,12 +107,12 @@ class Parser {
       }
       auto parsed = number_from_string(s);
       if (!parsed) {
-        problem(path, "expected an integer, got " + describe(v));
+        problem(path, "expected a number, got " + describe(v));
         return std::nullopt;
       }
       d = *parsed;
     } else {
-      problem(path, "expected an integer, got " + describe(v));
+      problem(path, "expected a number, got " + describe(v));
       return std::nullopt;
     }
     if (!std::isfinite(d) || d != std::floor(d)) {
@@ -269,6 +269,36 @@ class Parser {
   std::set<std::string> flagged_;
 };
 
+// Document order: top-level fields, then tempos, time signatures and notes by index, so a
+// client reads the problems of one note together.
+void sort_by_location(std::vector<Problem>& problems, const std::string& prefix) {
+  auto key = [&prefix](const Problem& p) {
+    std::string_view loc = p.location;
+    if (!prefix.empty() && loc.substr(0, prefix.size()) == prefix) loc.remove_prefix(prefix.size());
+    if (!loc.empty() && loc.front() == '.') loc.remove_prefix(1);
+    int section = 0;
+    for (const char* name : {"quantizationInfo", "totalTime", "totalQuantizedSteps", "tempos",
+                             "timeSignatures", "notes"}) {
+      ++section;
+      const std::string_view n(name);
+      if (loc.substr(0, n.size()) == n &&
+          (loc.size() == n.size() || loc[n.size()] == '.' || loc[n.size()] == '[')) {
+        break;
+      }
+      if (section == 6) section = loc.empty() ? 0 : 7;
+    }
+    std::size_t index = 0;
+    if (auto open = loc.find('['); open != std::string_view::npos) {
+      for (std::size_t i = open + 1; i < loc.size() && loc[i] >= '0' && loc[i] <= '9'; ++i) {
+        index = index * 10 + static_cast<std::size_t>(loc[i] - '0');
+      }
+    }
+    return std::make_pair(section, index);
+  };
+  std::stable_sort(problems.begin(), problems.end(),
+                   [&key](const Problem& a, const Problem& b) { return key(a) < key(b); });
+}
+
 }  // namespace
 
 ParseReport parse_note_sequence_report(const json& j, const ParseOptions& options) {
@@ -286,10 +316,16 @@ ParseReport parse_note_sequence_report(const json& j, const ParseOptions& option
     if (!parser.flagged(r.location)) report.problems.push_back(std::move(r));
   }
   const std::size_t cap = std::max<std::size_t>(options.limits.max_problems, 2);
-  if (report.problems.size() > cap) {
-    report.problems.resize(cap - 1);
-    report.problems.push_back({options.location_prefix,
-                               "too many problems; stopped after " + std::to_string(cap - 1)});
+  auto is_cap_note = [](const Problem& p) { return p.message.rfind("too many problems", 0) == 0; };
+  auto& problems = report.problems;
+  const auto cap_notes = std::remove_if(problems.begin(), problems.end(), is_cap_note);
+  const bool capped = cap_notes != problems.end() || problems.size() > cap;
+  problems.erase(cap_notes, problems.end());
+  sort_by_location(problems, options.location_prefix);
+  if (capped) {
+    if (problems.size() > cap - 1) problems.resize(cap - 1);
+    problems.push_back({options.location_prefix,
+                        "too many problems; stopped after " + std::to_string(problems.size())});
   }
   if (!report.ok()) return report;
 
