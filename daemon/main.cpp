@@ -10,7 +10,9 @@
 #include <iostream>
 #include <thread>
 
+#include "config_file.h"
 #include "exit_codes.h"
+#include "log_setup.h"
 #include "make_backend.h"
 #include "options.h"
 #include "paths.h"
@@ -105,16 +107,23 @@ int main(int argc, char** argv) {
     std::cout << "clipgend " << CLIPGEN_VERSION << std::endl;
     return kExitOk;
   }
-  // Precedence, lowest first. A config file layer goes between the two.
-  auto options = resolve_options({read_environment(process_environment()), command->flags});
+  // Precedence, lowest first: settings file < environment < flags.
+  const RawLayer environment = read_environment(process_environment());
+  const ConfigLocation config = locate_config(command->flags, environment, process_environment());
+  auto file = read_config_file(config);
+  if (!file) {
+    std::cerr << "clipgend: " << file.error().message << std::endl;
+    return kExitBadOption;
+  }
+  auto options = resolve_options({*file, environment, command->flags});
   if (!options) {
     std::cerr << "clipgend: " << options.error().message << std::endl;
     return kExitBadOption;
   }
-  // Logs go to stderr; stdout carries only the "listening on" line.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("clipgend"));
-  spdlog::set_level(spdlog::level::from_str(options->log_level));
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  // Logs go to stderr and a rotating file; stdout carries only the "listening on" line.
+  const std::string log_warning = setup_logging(*options, process_environment());
+  if (!log_warning.empty()) spdlog::warn("{}", log_warning);
+  if (!file->empty()) spdlog::info("settings file: {}", config.path);
   try {
     return run_daemon(*options, stop_signals);
   } catch (const std::exception& e) {

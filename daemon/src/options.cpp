@@ -113,6 +113,10 @@ const std::vector<OptionSpec>& option_specs() {
        "seconds a tool request may take before it is answered 503", false},
       {"log-level", "CLIPGEN_LOG_LEVEL", "LEVEL", "info",
        "trace, debug, info, warn, error, critical or off", false},
+      {"log-file", "CLIPGEN_LOG_FILE", "FILE", "<user log folder>/clipgend.log",
+       "rotating log file besides stderr; 'none' for stderr only", false},
+      {"config", "CLIPGEN_CONFIG", "FILE", "<user config folder>/clipgend.conf",
+       "settings file of 'key = value' lines (keys as these options)", false},
   };
   return specs;
 }
@@ -241,15 +245,16 @@ Result<Options> resolve_options(const std::vector<RawLayer>& layers_low_to_high)
       return bad_value(*r, "is not a log level (trace, debug, info, warn, error, critical, off)");
     }
   }
-  return o;
+  if (const auto* r = get("log-file")) o.log_file = trim(r->values.back());
+  return o;  // "config" was read before the layers were resolved (config_file.h)
 }
 
 std::string help_text() {
   std::ostringstream out;
   out << "clipgend: the ClipGen daemon (HTTP/JSON on loopback, API v1; see docs/api.md)\n\n"
          "usage: clipgend [options]\n\n"
-         "Each option can also be set by its environment variable; a flag wins over the\n"
-         "variable, the variable over the default.\n\n";
+         "Each option can also be set by its environment variable or in the settings file;\n"
+         "a flag wins over the variable, the variable over the file, the file over the default.\n\n";
   for (const auto& s : option_specs()) {
     std::string flag = std::string("--") + s.name + " " + s.arg;
     out << "  " << flag << std::string(flag.size() < 24 ? 24 - flag.size() : 1, ' ') << s.help

@@ -1,6 +1,6 @@
 // clipgend's settings and where they come from. Each option is read from layers of raw strings,
-// lowest precedence first: built-in defaults < (config file, later) < environment < flags.
-// A layer is a plain map, so a new source (a config file) is one more reader that fills one.
+// lowest precedence first: built-in defaults < settings file (config_file.h) < environment < flags.
+// A layer is a plain map, so each source is one reader that fills one.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +30,7 @@ struct Options {
   std::size_t threads = 0;              // HTTP threads; 0: queue + workers + 8
   int request_timeout_s = 120;
   std::string log_level = "info";
+  std::string log_file;                 // empty: the platform's log folder; "none": stderr only
 
   std::size_t http_threads() const { return threads ? threads : queue + workers + 8; }
 };
