@@ -5,7 +5,8 @@
 // callback(failure, response): failure = {kind: "connect" | "timeout" | "network", detail},
 // response = {status, body (text)}.
 
-var DEFAULTS = {host: '127.0.0.1', port: 7311, apiKey: '', timeoutSeconds: 120};
+// A little above clipgend's own --request-timeout (120 s), so its clearer 503 arrives first.
+var DEFAULTS = {host: '127.0.0.1', port: 7311, apiKey: '', timeoutSeconds: 150};
 
 var NOT_RUNNING = 'ClipGen is not running \u2014 start it with `clipgen service install` ' +
                   'or scripts/run.sh';
@@ -67,8 +68,8 @@ function describeStatus(status, body, config) {
            'clipgen-m4l.json beside the devices' + (config.apiKey ? ' (the one there is wrong)' : '') + '.';
   }
   if (status === 503 || type === 'unavailable') {
-    return 'ClipGen is not ready: ' + (message || 'the models are still loading') +
-           '. Try again in a moment.';
+    if (!message) return 'ClipGen is not ready: the models are still loading. Try again in a moment.';
+    return 'ClipGen is not ready: ' + message + (/[.!?]$/.test(message) ? '' : '.');
   }
   if (status === 404 && !message) {
     return 'This ClipGen service does not know this tool; update ClipGen.';

@@ -32,7 +32,7 @@ function basicSet(opts = {}) {
     version: opts.version ?? 12,
     tempo: 100,
     tracks: [
-      {name: 'Keys', slots: opts.keysSlots ?? [
+      {name: 'Keys', devices: [{class_name: 'MxDeviceMidiEffect'}], slots: opts.keysSlots ?? [
         {name: 'Riff', length: 4, notes: [
           {pitch: 60, start_time: 0, duration: 1, velocity: 100, probability: 0.5, velocity_deviation: -20},
           {pitch: 62, start_time: 1, duration: 0.5, velocity: 90},
