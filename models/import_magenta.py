@@ -2,7 +2,7 @@
 """Import a magenta.js checkpoint folder as a ClipGen model file.
 
   import_magenta.py CHECKPOINT_FOLDER OUT.pt [--id ID] [--tools generate,interpolate]
-                    [--tf-attention]
+                    [--tf-semantics]
 
 CHECKPOINT_FOLDER holds config.json, weights_manifest.json and the weight shards (e.g. one of
 Magenta Studio's models/<name>/ folders). Errors are one line on stderr, exit status 1.
@@ -23,12 +23,12 @@ def main(argv=None) -> int:
     ap.add_argument("out")
     ap.add_argument("--id", help="model id (default: OUT file name without .pt)")
     ap.add_argument("--tools", help="comma-separated tools (default: from the model type)")
-    ap.add_argument("--tf-attention", action="store_true",
-                    help="use attention/bias in the attention query as TensorFlow does "
-                         "(magenta.js ignores it; default: magenta.js behaviour)")
+    ap.add_argument("--tf-semantics", action="store_true",
+                    help="follow TensorFlow Magenta where magenta.js differs (drums roll "
+                         "'no hit' bit, attention query bias); default: exactly magenta.js")
     args = ap.parse_args(argv)
     try:
-        model, meta = import_checkpoint(args.checkpoint, tf_attention=args.tf_attention)
+        model, meta = import_checkpoint(args.checkpoint, tf_semantics=args.tf_semantics)
         meta["id"] = args.id or os.path.splitext(os.path.basename(args.out))[0]
         if args.tools:
             meta["tools"] = [t.strip() for t in args.tools.split(",") if t.strip()]

@@ -123,11 +123,17 @@ def _load_cell(vars_: _Vars, cell, prefix: str) -> None:
 
 
 def _count_layers(vars_: _Vars, fmt: str) -> List[int]:
-    """Units of each layer found by probing fmt % n + 'bias' as magenta.js getLstmLayers."""
+    """Units of each layer found by probing fmt % n + kernel|bias (magenta.js getLstmLayers);
+    a layer with only one of the two is kept so that the other is reported missing."""
     units = []
-    while vars_.has(fmt % len(units) + "kernel"):
-        units.append(vars_.shape(fmt % len(units) + "bias", "layer size")[0] // 4)
-    return units
+    while True:
+        prefix = fmt % len(units)
+        if vars_.has(prefix + "bias"):
+            units.append(vars_.shape(prefix + "bias", "layer size")[0] // 4)
+        elif vars_.has(prefix + "kernel"):
+            units.append(vars_.shape(prefix + "kernel", "layer size")[-1] // 4)
+        else:
+            return units
 
 
 def _melody_depth(args: Dict[str, Any]) -> int:
@@ -140,7 +146,8 @@ def _reject_unsupported(config: Dict[str, Any], vars_: _Vars) -> None:
             raise CheckpointError(f"config.json: '{key}' models are not supported by ClipGen")
 
 
-def _import_vae(config: Dict[str, Any], vars_: _Vars) -> Tuple[torch.nn.Module, Dict[str, Any]]:
+def _import_vae(config: Dict[str, Any], vars_: _Vars, tf_semantics: bool
+                ) -> Tuple[torch.nn.Module, Dict[str, Any]]:
     _reject_unsupported(config, vars_)
     if config.get("chordEncoder"):
         raise CheckpointError("config.json: chord-conditioned MusicVAE is not supported by ClipGen")
@@ -194,7 +201,8 @@ def _import_vae(config: Dict[str, Any], vars_: _Vars) -> Tuple[torch.nn.Module, 
         if enc_in not in (10, 512):
             raise CheckpointError(f"drums encoder input depth {enc_in}: expected 10 (roll) or 512 (one-hot)")
         model = build_music_vae(enc_in, 512, z_size, enc_units, dec_layers, num_steps,
-                                num_segments, cond_layers, roll_input=(enc_in == 10))
+                                num_segments, cond_layers, roll_input=(enc_in == 10),
+                                magenta_js_roll=not tf_semantics)
         meta["converter"] = {"type": "drums", "numSteps": num_steps, "stepsPerQuarter": spq,
                              "drumPitchClasses": args.get("pitchClasses") or MAGENTA_JS_DRUM_PITCH_CLASSES}
         meta["kind"], meta["tools"] = "musicvae", ["generate", "interpolate"]
@@ -257,7 +265,7 @@ def _first_encoder_input(vars_: _Vars, num_segments: int, units: int) -> int:
     return vars_.shape(name, "the encoder input depth")[0] - units
 
 
-def _import_rnn(config: Dict[str, Any], vars_: _Vars, tf_attention: bool
+def _import_rnn(config: Dict[str, Any], vars_: _Vars, tf_semantics: bool
                 ) -> Tuple[torch.nn.Module, Dict[str, Any]]:
     _reject_unsupported(config, vars_)
     conv = config["dataConverter"]
@@ -301,7 +309,7 @@ def _import_rnn(config: Dict[str, Any], vars_: _Vars, tf_attention: bool
         if len(set(layers)) != 1:
             raise CheckpointError("attention MusicRNN needs equal layer sizes (as magenta.js)")
         meta["attentionLength"] = attn_length
-    model = MusicRNN(depth, layers, attn_length, control, aux_bits, attn_query_bias=tf_attention)
+    model = MusicRNN(depth, layers, attn_length, control, aux_bits, attn_query_bias=tf_semantics)
     for n, cell in enumerate(model.rnn.cells):
         _load_cell(vars_, cell, cell_fmt % n)
     _load_dense(vars_, model.fully_connected, "fully_connected/", "weights", "biases")
@@ -315,9 +323,14 @@ def _import_rnn(config: Dict[str, Any], vars_: _Vars, tf_attention: bool
     return model, meta
 
 
-def import_checkpoint(folder: str, tf_attention: bool = False
+def import_checkpoint(folder: str, tf_semantics: bool = False
                       ) -> Tuple[torch.nn.Module, Dict[str, Any]]:
-    """Returns (network, partial clipgen.json) for a magenta.js checkpoint folder."""
+    """Returns (network, partial clipgen.json) for a magenta.js checkpoint folder.
+
+    By default the network reproduces magenta.js exactly, including two of its quirks: the
+    drums roll input's shifted 'no hit' bit and the attention query without its bias.
+    tf_semantics=True follows TensorFlow Magenta instead (what the checkpoints were trained on).
+    """
     config = read_json(os.path.join(folder, "config.json"))
     manifest = read_json(os.path.join(folder, "weights_manifest.json"))
     vars_ = _Vars(read_weights(folder, manifest))
@@ -325,13 +338,14 @@ def import_checkpoint(folder: str, tf_attention: bool = False
     if "dataConverter" not in config:
         raise CheckpointError("config.json: dataConverter is missing")
     if mtype == "MusicVAE":
-        model, meta = _import_vae(config, vars_)
+        model, meta = _import_vae(config, vars_, tf_semantics)
     elif mtype == "MusicRNN":
-        model, meta = _import_rnn(config, vars_, tf_attention)
+        model, meta = _import_rnn(config, vars_, tf_semantics)
     else:
         raise CheckpointError(f"config.json: model type {mtype!r} is not supported (MusicVAE, MusicRNN are)")
     unused = sorted(set(vars_.values) - vars_.used)
     if unused:  # magenta.js ignores them too (e.g. global_step); listed for the curious.
         meta["unusedVariables"] = unused
+    meta["semantics"] = "tensorflow" if tf_semantics else "magenta.js"
     meta["source"] = f"imported from magenta.js checkpoint {os.path.basename(os.path.normpath(folder))}"
     return model.eval(), meta

@@ -41,7 +41,7 @@ def test_sample_categorical_rules():
 
 def test_drum_roll_conversion():
     idx = torch.tensor([[0, 1, 256 + 4, 511]])
-    roll = drum_onehot_to_roll(onehot(idx, 512), 9)
+    roll = drum_onehot_to_roll(onehot(idx, 512), 9, False)
     assert roll[0, 0].tolist() == [0] * 9 + [1]
     assert roll[0, 1].tolist() == [1] + [0] * 8 + [0]
     assert roll[0, 2].tolist() == [0, 0, 1, 0, 0, 0, 0, 0, 1, 0]

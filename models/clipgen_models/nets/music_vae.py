@@ -12,20 +12,27 @@ from .layers import Dense
 NUM_DRUM_CLASSES = 9
 
 
-def drum_onehot_to_roll(x: Tensor, num_drums: int) -> Tensor:
+def drum_onehot_to_roll(x: Tensor, num_drums: int, magenta_js_shift: bool = False) -> Tensor:
     """[B,T,512] one-hot drum classes -> [B,T,10] roll (9 class bits, then 'no hit'), the
-    encoder input of magenta's drums VAEs (DrumsConverter roll_input)."""
+    encoder input of magenta's drums VAEs (DrumsConverter roll_input).
+
+    magenta.js' DrumsConverter writes the 'no hit' bit of step t+1 into row t (tf.buffer.set
+    with index -1) and leaves the last row's bit 0; magenta_js_shift reproduces that.
+    """
     idx = torch.argmax(x, -1)
     pow2 = torch.pow(2, torch.arange(num_drums, device=x.device, dtype=idx.dtype))
     bits = torch.remainder(torch.div(idx.unsqueeze(-1), pow2, rounding_mode="floor"), 2)
-    return torch.cat([bits, (idx == 0).unsqueeze(-1).to(idx.dtype)], -1).to(x.dtype)
+    no_hit = (idx == 0).to(idx.dtype)
+    if magenta_js_shift:
+        no_hit = torch.cat([no_hit[:, 1:], torch.zeros_like(no_hit[:, :1])], 1)
+    return torch.cat([bits, no_hit.unsqueeze(-1)], -1).to(x.dtype)
 
 
 class MusicVAE(nn.Module):
     """encoder -> mu, sigma = softplus(dense) over its final state; decoder from z."""
 
     def __init__(self, encoder: nn.Module, decoder: nn.Module, z_size: int, num_steps: int,
-                 roll_input: bool = False):
+                 roll_input: bool = False, magenta_js_roll: bool = False):
         super().__init__()
         self.encoder = encoder
         self.decoder = decoder
@@ -35,13 +42,14 @@ class MusicVAE(nn.Module):
         self.num_steps = num_steps
         self.roll_input = roll_input
         self.num_drums = NUM_DRUM_CLASSES
+        self.magenta_js_roll = magenta_js_roll
 
     @torch.jit.export
     def encode(self, x: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor]:
         if x.size(1) != self.num_steps:
             raise RuntimeError("encode: the model takes exactly num_steps steps")
         if self.roll_input:
-            x = drum_onehot_to_roll(x, self.num_drums)
+            x = drum_onehot_to_roll(x, self.num_drums, self.magenta_js_roll)
         h = self.encoder(x, lengths)
         return self.mu(h), torch.nn.functional.softplus(self.sigma(h))
 
@@ -55,7 +63,8 @@ class MusicVAE(nn.Module):
 
 def build_music_vae(input_size: int, num_classes: int, z_size: int, encoder_units: List[int],
                     decoder_layers: List[int], num_steps: int, num_segments: int = 0,
-                    conductor_layers: List[int] = [], roll_input: bool = False) -> MusicVAE:
+                    conductor_layers: List[int] = [], roll_input: bool = False,
+                    magenta_js_roll: bool = False) -> MusicVAE:
     """Categorical MusicVAE. encoder_units: [units] flat, [units0, units1] hierarchical."""
     if num_segments:
         if len(encoder_units) != 2:
@@ -67,7 +76,7 @@ def build_music_vae(input_size: int, num_classes: int, z_size: int, encoder_unit
         encoder = FlatEncoder(input_size, encoder_units[0])
         decoder = FlatCategoricalDecoder(CategoricalDecoder(num_classes, z_size, decoder_layers),
                                          num_steps)
-    return MusicVAE(encoder, decoder, z_size, num_steps, roll_input)
+    return MusicVAE(encoder, decoder, z_size, num_steps, roll_input, magenta_js_roll)
 
 
 def build_groove_vae(z_size: int, encoder_units: int, decoder_layers: List[int], num_steps: int,
