@@ -74,3 +74,39 @@ def extract_drum_windows(groove_dir, bars, min_hits=8, with_tap=False, limit_fil
         if with_tap:
             res[split]["tap"] = np.array(d["tap"], dtype=np.float32)
     return res
+
+
+def folder_drum_windows(folder, bars, split=None, pitch_classes=None, min_hits=8,
+                        with_tap=False):
+    """Drum windows from every .mid under folder (recursive). When folder holds a Groove MIDI
+    info.csv, only 4/4 files of `split` (None = all) are read; otherwise every file.
+    -> dict(groove [N,T,27], qpm [N], tap [N,T,27] when with_tap)."""
+    import glob
+    import os
+    steps = bars * STEPS_PER_BAR
+    pcs = pitch_classes or ROLAND_DRUM_PITCH_CLASSES
+    full = GrooveConverter(steps, pitch_classes=pcs)
+    tap = GrooveConverter(steps, tapify=True, pitch_classes=pcs)
+    if os.path.exists(os.path.join(folder, "info.csv")):
+        paths = [r["path"] for r in groove_info(folder)
+                 if r["time_signature"] == "4-4" and (split is None or r["split"] == split)]
+    else:
+        paths = sorted(glob.glob(os.path.join(folder, "**", "*.mid"), recursive=True))
+    res = {"groove": [], "qpm": [], "tap": []}
+    for path in paths:
+        qns, qpm = file_sequence(path)
+        total = max([n["quantizedStartStep"] for n in qns["notes"]] + [0]) + 1
+        for start in range(0, max(total - steps // 2, 1), STEPS_PER_BAR):
+            w = window_sequence(qns, start, steps, qpm)
+            g = full.to_tensor(w, drop_past_end=True)
+            if g[:, :9].sum() < min_hits:
+                continue
+            res["groove"].append(g)
+            res["qpm"].append(qpm)
+            if with_tap:
+                res["tap"].append(tap.to_tensor(w, drop_past_end=True))
+    out = {"groove": np.array(res["groove"], dtype=np.float32).reshape(-1, steps, 27),
+           "qpm": np.array(res["qpm"], dtype=np.float32)}
+    if with_tap:
+        out["tap"] = np.array(res["tap"], dtype=np.float32).reshape(-1, steps, 27)
+    return out

@@ -35,9 +35,9 @@ def file_monophonic_events(path, track):
     file is not 4/4. POP909's time-signature events are placeholders (1/4), its songs are
     4/4 pop, so they are taken as 4/4."""
     m = MidiNotes(path)
-    if track is None:
+    if not track:  # None: check the time signature here; "": the caller did
         sigs = {(n, d) for _, n, d in m.time_signatures}
-        if sigs and not sigs <= FOUR_FOUR:
+        if track is None and sigs and not sigs <= FOUR_FOUR:
             return None
         notes = [n for n in m.notes if n["channel"] != 9]
     else:
@@ -119,3 +119,27 @@ def events_to_classes(windows, min_pitch, max_pitch, transpose=0):
     p = np.where(p > hi, p - 12 * np.ceil((p - hi) / 12.0).astype(np.int64), p)
     out[on] = (p[on] - min_pitch + 2)
     return out
+
+
+PLACEHOLDER_SIGNATURES = {(1, 4)}  # POP909 writes 1/4; its songs are 4/4
+
+
+def folder_melody_windows(folder, bars=4, split=None, min_notes=4):
+    """Windows from every .mid under folder (recursive): the MELODY track when there is one,
+    else all non-drum notes; files with a time signature other than 4/4 (2/2) are skipped.
+    split: keep only files of that content-hash split (None = all)."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(folder, "**", "*.mid"), recursive=True)):
+        if split is not None and content_split(path) != split:
+            continue
+        m = MidiNotes(path)
+        sigs = {(n, d) for _, n, d in m.time_signatures} - PLACEHOLDER_SIGNATURES
+        if sigs and not sigs <= FOUR_FOUR:
+            continue
+        has_melody = any(n.strip().upper() == "MELODY" for n in m.track_names)
+        r = file_monophonic_events(path, "MELODY" if has_melody else "")
+        if r is None or not r[0]:
+            continue
+        out.extend(windows_from_events(monophonic_line(r[0]), bars, min_notes))
+    n = bars * STEPS_PER_BAR
+    return np.array(out, dtype=np.int16) if out else np.zeros((0, n), np.int16)
