@@ -167,3 +167,20 @@ def test_example_files_load_and_answer_every_method(kind, tmp_path, capsys):
     export_cli.main(["check", path])
     out = capsys.readouterr().out
     assert ("generate:" in out) if kind.endswith("rnn") else ("encode:" in out and "decode:" in out)
+
+
+@pytest.mark.parametrize("broken, needle", [
+    (dict(kind="transformer"), "kind"),
+    (dict(converter={"type": "melody", "numSteps": 16}), "minPitch"),
+    (dict(zSize=None), "zSize"),
+    (dict(tools=["generate", "remix"]), "remix"),
+])
+def test_save_refuses_bad_metadata(broken, needle, tmp_path):
+    meta = {"id": "t", "kind": "musicvae", "tools": ["generate"], "bars": 1, "stepsPerQuarter": 4,
+            "zSize": 6, "source": "test",
+            "converter": {"type": "melody", "minPitch": 0, "maxPitch": 9, "numSteps": 16}}
+    meta.update(broken)
+    meta = {k: v for k, v in meta.items() if v is not None}
+    with pytest.raises(ValueError, match=needle):
+        save(VAES["flat"](), meta, str(tmp_path / "m.pt"))
+    assert not (tmp_path / "m.pt").exists()

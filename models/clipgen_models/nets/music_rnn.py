@@ -35,8 +35,11 @@ class Attention(nn.Module):
         self.attn_length = attn_length
         self.query_bias = query_bias
 
-    def attend(self, cs: List[Tensor], hs: List[Tensor], states: Tensor) -> Tuple[Tensor, Tensor]:
-        """states [B,L,A] -> (output [B,A], attention [B,A])."""
+    def attend(self, cs: List[Tensor], hs: List[Tensor], window: Tensor) -> Tuple[Tensor, Tensor]:
+        """window [B,L,2A] = the last L outputs and their attn_w features (each output's
+        features are computed once, when it enters the window) -> (output, attention) [B,A]."""
+        states = window[:, :, : self.attn_size]
+        features = window[:, :, self.attn_size:]
         parts: List[Tensor] = []
         for k in range(len(cs)):
             parts.append(cs[k])
@@ -44,7 +47,6 @@ class Attention(nn.Module):
         y = torch.matmul(torch.cat(parts, 1), self.query.kernel)
         if self.query_bias:
             y = y + self.query.bias
-        features = torch.matmul(states, self.attn_w)
         s = torch.sum(self.attn_v * torch.tanh(features + y.unsqueeze(1)), 2)
         a = torch.softmax(s, 1)
         attention = torch.sum(a.unsqueeze(2) * states, 1)
@@ -79,7 +81,8 @@ class MusicRNN(nn.Module):
         cs, hs = self.rnn.step(self.rnn.cells[0].project_input(x), cs, hs)
         if self.has_attention:
             output, attention = self.attention.attend(cs, hs, states)
-            states = torch.cat([states[:, 1:], output.unsqueeze(1)], 1)
+            entry = torch.cat([output, torch.matmul(output, self.attention.attn_w)], 1)
+            states = torch.cat([states[:, 1:], entry.unsqueeze(1)], 1)
             return output, cs, hs, attention, states
         return hs[-1], cs, hs, attention, states
 
@@ -103,7 +106,7 @@ class MusicRNN(nn.Module):
         dummy = self.fully_connected.bias
         cs, hs = self.rnn.zero_state(batch, dummy)
         attention = dummy.new_zeros(batch, self.attention.attn_size)
-        states = dummy.new_zeros(batch, self.attn_length, self.attention.attn_size)
+        states = dummy.new_zeros(batch, self.attn_length, 2 * self.attention.attn_size)
         output = dummy.new_zeros(batch, 1)
         for i in range(plen):
             output, cs, hs, attention, states = self._step(
