@@ -13,6 +13,7 @@ PACKAGES=(
   python3-torch python3-numpy python3-mido python3-pytest
   nodejs npm
   curl
+  systemd libxml2-utils
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
