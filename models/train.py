@@ -122,6 +122,9 @@ def main():
     ap.add_argument("--runs", default=os.path.join(HERE, "runs"))
     ap.add_argument("--out", default=os.path.join(HERE, "shipped"))
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--melody-sources", default="nottingham,pop909",
+                    help="melody models: comma list of nottingham, pop909 (e.g. pop909 only,\n"
+                         "to keep GPL-3.0 Nottingham tunes out of the weights)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -132,8 +135,9 @@ def main():
     ckpt_path = os.path.join(run_dir, "ckpt.pt")
 
     t_load = time.time()
-    train = Dataset(cfg, "train")
-    val = Dataset(cfg, "validation")
+    sources = tuple(args.melody_sources.split(","))
+    train = Dataset(cfg, "train", melody_sources=sources)
+    val = Dataset(cfg, "validation", melody_sources=sources)
     print(f"[{args.model}] data: {train.size} train / {val.size} validation windows "
           f"({time.time() - t_load:.1f} s)", flush=True)
 
@@ -195,7 +199,10 @@ def main():
         json.dump(summary, f, indent=1)
     if args.no_export:
         return
-    info = (f"trained by models/train.py on {DATA_NAMES[cfg['data']]}: {step} steps of "
+    data_name = DATA_NAMES[cfg["data"]]
+    if cfg["data"] == "melody" and sources != ("nottingham", "pop909"):
+        data_name = f"{args.melody_sources} 4-bar melody windows, transposed -5..+6"
+    info = (f"trained by models/train.py on {data_name}: {step} steps of "
             f"{args.batch}, {elapsed / 60:.0f} min on 1 CPU thread, seed {args.seed}")
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, args.model + ".pt")

@@ -12,12 +12,13 @@ TRANSPOSE = (-5, 6)  # melody augmentation, semitones, inclusive
 class Dataset:
     """x: model input source, y: target source for one split; batch() returns tensors."""
 
-    def __init__(self, cfg, split, shared=cache.DEFAULT_SHARED):
+    def __init__(self, cfg, split, shared=cache.DEFAULT_SHARED,
+                 melody_sources=("nottingham", "pop909")):
         self.cfg = cfg
         self.split = split
         kind = cfg["data"]
         if kind == "melody":
-            self.events = cache.melody_windows(shared, cfg["bars"])[split].astype(np.int64)
+            self.events = cache.melody_windows(shared, cfg["bars"], melody_sources)[split].astype(np.int64)
             conv = cfg["converter"]
             self.min_pitch, self.max_pitch = conv["minPitch"], conv["maxPitch"]
             self.size = len(self.events)

@@ -23,12 +23,17 @@ def _cached(name, build):
     return data
 
 
-def melody_windows(shared=DEFAULT_SHARED, bars=4):
+def melody_windows(shared=DEFAULT_SHARED, bars=4, sources=("nottingham", "pop909")):
     """{'train': int16 [N, bars*16], 'validation': ...} (0 hold, -1 off, >0 MIDI pitch)."""
+    sources = tuple(sorted(sources))
+
     def build():
-        w, _ = extract_melody_windows(shared, bars)
+        w, _ = extract_melody_windows(shared, bars, sources=sources)
         return w
-    return _cached("melody_%dbar" % bars, build)
+    name = "melody_%dbar" % bars
+    if sources != ("nottingham", "pop909"):
+        name += "_" + "_".join(sources)
+    return _cached(name, build)
 
 
 def drum_windows(shared=DEFAULT_SHARED, bars=4, with_tap=False):

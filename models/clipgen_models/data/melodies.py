@@ -85,12 +85,13 @@ def windows_from_events(ev, bars, min_notes=4):
     return out
 
 
-def extract_melody_windows(shared_data, bars=4, min_notes=4, limit_files=None):
+def extract_melody_windows(shared_data, bars=4, min_notes=4, limit_files=None,
+                           sources=("nottingham", "pop909")):
     """-> dict split -> int16 array [N, bars*16] of events (0 hold, -1 off, >0 pitch), and a
     per-window source index list."""
     res = {"train": [], "validation": []}
     src = {"train": [], "validation": []}
-    files = melody_sources(shared_data)
+    files = [f for f in melody_sources(shared_data) if f[1] in sources]
     if limit_files:
         files = files[:limit_files]
     for path, source, track in files:
