@@ -184,3 +184,16 @@ def test_save_refuses_bad_metadata(broken, needle, tmp_path):
     with pytest.raises(ValueError, match=needle):
         save(VAES["flat"](), meta, str(tmp_path / "m.pt"))
     assert not (tmp_path / "m.pt").exists()
+
+
+def test_wrong_shapes_raise_clear_errors():
+    vae = torch.jit.script(VAES["flat"]().eval())
+    with pytest.raises(Exception, match="uniforms must be"):
+        vae.decode(torch.randn(2, 6), 0.0, torch.rand(2, 5))
+    with pytest.raises(Exception, match="z must be"):
+        vae.decode(torch.randn(2, 7), 0.0, torch.rand(2, 16))
+    rnn = torch.jit.script(MusicRNN(20, [8]).eval())
+    with pytest.raises(Exception, match="uniforms must be"):
+        rnn.generate(torch.tensor([[1, 2]]), 4, 0.0, torch.rand(1, 3))
+    with pytest.raises(Exception, match="at least one step"):
+        rnn.generate(torch.zeros(1, 0, dtype=torch.long), 4, 0.0, torch.rand(1, 4))

@@ -103,6 +103,8 @@ class MusicRNN(nn.Module):
         batch, plen = primer.size(0), primer.size(1)
         if plen < 1:
             raise RuntimeError("generate: the primer needs at least one step")
+        if uniforms.size(0) != batch or uniforms.size(1) < steps:
+            raise RuntimeError("generate: uniforms must be [B, steps]")
         dummy = self.fully_connected.bias
         cs, hs = self.rnn.zero_state(batch, dummy)
         attention = dummy.new_zeros(batch, self.attention.attn_size)

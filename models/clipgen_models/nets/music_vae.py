@@ -55,6 +55,10 @@ class MusicVAE(nn.Module):
 
     @torch.jit.export
     def decode(self, z: Tensor, temperature: float, uniforms: Tensor) -> Tensor:
+        if z.dim() != 2 or z.size(1) != self.z_size:
+            raise RuntimeError("decode: z must be [B, zSize]")
+        if uniforms.size(0) != z.size(0) or uniforms.size(1) != self.num_steps:
+            raise RuntimeError("decode: uniforms must be [B, numSteps] ([B, numSteps, 9] for groove)")
         return self.decoder(z, temperature, uniforms)
 
     def forward(self, z: Tensor, temperature: float, uniforms: Tensor) -> Tensor:
