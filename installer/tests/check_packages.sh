@@ -16,7 +16,8 @@ deb=$(ls "$tmp"/out/*.deb)
 tgz=$(ls "$tmp"/out/*.tar.gz)
 echo "built $(basename "$deb") and $(basename "$tgz")"
 
-dpkg-deb -c "$deb" | awk '{print $6}' | sed 's#^\./#/#' >"$tmp/deb.list"
+# Columns: mode owner size date time path (paths may hold spaces: "ClipGen Groove.amxd").
+dpkg-deb -c "$deb" | sed -E 's#^([^ ]+ +){5}\./#/#' >"$tmp/deb.list"
 need() {  # path in the package
   grep -qxF "$1" "$tmp/deb.list" || { echo "FAIL: $(basename "$deb") lacks $1"; cat "$tmp/deb.list"; exit 1; }
 }
@@ -33,6 +34,13 @@ if [ "$want" != "$have" ]; then
   echo "FAIL: models in the package [$have] differ from models/shipped [$want]"; exit 1
 fi
 [ -n "$want" ] || echo "note: models/shipped has no *.pt yet"
+
+# The Max for Live devices that were built (node m4l/build.js), with the scripts they load.
+want=$(cd "$source/m4l/dist" 2>/dev/null && ls *.amxd *.js 2>/dev/null | sort || true)
+have=$(sed -nE 's#^/usr/share/clipgen/m4l/([^/]+\.(amxd|js))$#\1#p' "$tmp/deb.list" | sort)
+if [ "$want" != "$have" ]; then
+  echo "FAIL: devices in the package [$have] differ from m4l/dist [$want]"; exit 1
+fi
 
 # Depends covers every NEEDED library of the packaged programs.
 dpkg-deb -x "$deb" "$tmp/root"
