@@ -24,20 +24,27 @@ namespace {
 
 std::string describe(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return v.get<bool>() ? "boolean true" : "boolean false";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return v.get<bool>() ? "boolean true" : "boolean false";
     case json::value_t::string: {
       std::string s = v.get<std::string>();
       if (s.size() > 24) s = s.substr(0, 24) + "...";
       return "string " + json(s).dump(-1, ' ', false, json::error_handler_t::replace);
     }
-    case json::value_t::array: return "array";
-    case json::value_t::object: return "object";
-    default: return "number " + format_number(v.get<double>());
+    case json::value_t::array:
+      return "array";
+    case json::value_t::object:
+      return "object";
+    default:
+      return "number " + format_number(v.get<double>());
   }
 }
 
-bool is_number(const json& v) { return v.is_number(); }
+bool is_number(const json& v) {
+  return v.is_number();
+}
 
 // Protobuf JSON spells doubles as numbers or as strings: "1.5", "NaN", "Infinity".
 std::optional<double> number_from_string(const std::string& s) {
@@ -46,8 +53,8 @@ std::optional<double> number_from_string(const std::string& s) {
   if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
   if (s.empty() || s.size() > 64) return std::nullopt;
   for (char c : s) {
-    const bool ok = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' ||
-                    c == 'E';
+    const bool ok =
+        (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
     if (!ok) return std::nullopt;  // also rules out strtod's hex, "inf", spaces
   }
   char* end = nullptr;
@@ -96,10 +103,9 @@ class Parser {
       d = v.get<double>();
     } else if (v.is_string()) {
       const std::string s = v.get<std::string>();
-      const bool plain = !s.empty() && s.size() <= 20 &&
-                         s.find_first_not_of("0123456789", s[0] == '-' ? 1 : 0) ==
-                             std::string::npos &&
-                         s != "-";
+      const bool plain =
+          !s.empty() && s.size() <= 20 &&
+          s.find_first_not_of("0123456789", s[0] == '-' ? 1 : 0) == std::string::npos && s != "-";
       if (plain) {
         errno = 0;
         const long long i = std::strtoll(s.c_str(), nullptr, 10);
@@ -120,8 +126,8 @@ class Parser {
       return std::nullopt;
     }
     if (d < lo || d > hi) {
-      problem(path, format_number(d) + " is outside " + format_number(lo) + ".." +
-                        format_number(hi));
+      problem(path,
+              format_number(d) + " is outside " + format_number(lo) + ".." + format_number(hi));
       return std::nullopt;
     }
     return static_cast<std::int64_t>(d);
@@ -181,8 +187,7 @@ class Parser {
     const bool quantized = seq.steps_per_quarter > 0;
     seq.total_time = get_double(j, "totalTime", "totalTime").value_or(0.0);
     seq.total_quantized_steps =
-        get_int(j, "totalQuantizedSteps", "totalQuantizedSteps", -kInt64Lim, kInt64Lim)
-            .value_or(0);
+        get_int(j, "totalQuantizedSteps", "totalQuantizedSteps", -kInt64Lim, kInt64Lim).value_or(0);
 
     if (const json* tempos = get_array(j, "tempos")) {
       check_count("tempos", tempos->size(), limits.max_tempos);
@@ -214,8 +219,8 @@ class Parser {
         }
         TimeSignature ts;
         ts.time = get_double(t, "time", index_path("timeSignatures", i, "time")).value_or(0.0);
-        for (auto [key, field] : {std::pair{"numerator", &ts.numerator},
-                                  std::pair{"denominator", &ts.denominator}}) {
+        for (auto [key, field] :
+             {std::pair{"numerator", &ts.numerator}, std::pair{"denominator", &ts.denominator}}) {
           const std::string path = index_path("timeSignatures", i, key);
           auto v = get_int(t, key, path, -kInt32Max, kInt32Max);
           if (!v && !flagged(p_.where(path))) problem(path, "missing");
@@ -252,12 +257,12 @@ class Parser {
     n.quantized_start_step =
         get_int(v, "quantizedStartStep", path("quantizedStartStep"), -kInt64Lim, kInt64Lim)
             .value_or(0);
-    auto end_step =
-        get_int(v, "quantizedEndStep", path("quantizedEndStep"), -kInt64Lim, kInt64Lim);
+    auto end_step = get_int(v, "quantizedEndStep", path("quantizedEndStep"), -kInt64Lim, kInt64Lim);
     // proto3 JSON drops zeros, but a quantized note never ends at step 0 (magenta gives every
     // note at least one step), so a missing end step means the client sent no steps.
     if (quantized && !end_step && !flagged(p_.where(path("quantizedEndStep")))) {
-      problem(path("quantizedEndStep"), "missing in a quantized sequence (quantizationInfo is set)");
+      problem(path("quantizedEndStep"),
+              "missing in a quantized sequence (quantizationInfo is set)");
     }
     n.quantized_end_step = end_step.value_or(0);
     return n;

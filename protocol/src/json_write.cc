@@ -8,9 +8,8 @@ json to_json(const NoteSequence& seq) {
   const bool quantized = seq.is_quantized();
   json notes = json::array();
   for (const Note& n : seq.notes) {
-    json note = {{"pitch", n.pitch},           {"velocity", n.velocity},
-                 {"startTime", n.start_time},  {"endTime", n.end_time},
-                 {"isDrum", n.is_drum},        {"instrument", n.instrument},
+    json note = {{"pitch", n.pitch},      {"velocity", n.velocity}, {"startTime", n.start_time},
+                 {"endTime", n.end_time}, {"isDrum", n.is_drum},    {"instrument", n.instrument},
                  {"program", n.program}};
     if (quantized) {
       note["quantizedStartStep"] = n.quantized_start_step;

@@ -75,9 +75,9 @@ class FileReader {
       const std::size_t event_offset = r.offset();
       std::uint32_t delta = 0;
       if (int rc = r.vlq(delta); rc != 0) {
-        return malformed(track, event_offset,
-                         rc == 1 ? "the track ends inside a delta time"
-                                 : "delta time is longer than 4 bytes");
+        return malformed(
+            track, event_offset,
+            rc == 1 ? "the track ends inside a delta time" : "delta time is longer than 4 bytes");
       }
       tick += delta;
       std::uint8_t status = 0;
@@ -143,9 +143,9 @@ class FileReader {
       if (kind == 0x90 && data[1] > 0) {
         close(channel, data[0]);  // retrigger: a sounding note on this pitch ends here
         if (notes_.size() >= options_.max_notes) {
-          return make_error(ErrorKind::kPayloadTooLarge,
-                            "the MIDI file holds more than " + std::to_string(options_.max_notes) +
-                                " notes");
+          return make_error(
+              ErrorKind::kPayloadTooLarge,
+              "the MIDI file holds more than " + std::to_string(options_.max_notes) + " notes");
         }
         open[channel * 128 + data[0]] = static_cast<int>(notes_.size());
         notes_.push_back({tick, tick, data[0], data[1], program[channel], track, channel});

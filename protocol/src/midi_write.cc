@@ -38,7 +38,8 @@ void put_vlq(std::string& out, std::uint32_t v) {
 }
 
 void put_u32(std::string& out, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xFF));
 }
 
 void put_u16(std::string& out, unsigned v) {
@@ -111,8 +112,9 @@ Result<std::string> write_midi(const NoteSequence& seq, const MidiWriteOptions& 
         std::clamp(std::llround(60e6 / t.qpm), 1LL, static_cast<long long>(0xFFFFFF)));
     const std::int64_t tick = map.tick_at(t.time);
     map.set(tick, us);
-    meta.push_back({tick, 0, 0, bytes_of({0xFF, 0x51, 0x03, static_cast<int>(us >> 16),
-                                          static_cast<int>(us >> 8), static_cast<int>(us)})});
+    meta.push_back({tick, 0, 0,
+                    bytes_of({0xFF, 0x51, 0x03, static_cast<int>(us >> 16),
+                              static_cast<int>(us >> 8), static_cast<int>(us)})});
   }
   for (const TimeSignature& ts : seq.time_signatures) {
     meta.push_back({map.tick_at(ts.time), 0, 0,
@@ -143,9 +145,8 @@ Result<std::string> write_midi(const NoteSequence& seq, const MidiWriteOptions& 
   }
   for (const Event& e : meta) last_tick = std::max(last_tick, e.tick);
   if (last_tick > kMaxTick) {
-    return make_error(ErrorKind::kInvalidRequest,
-                      "the sequence is too long for a MIDI file at " + std::to_string(tpq) +
-                          " ticks per quarter");
+    return make_error(ErrorKind::kInvalidRequest, "the sequence is too long for a MIDI file at " +
+                                                      std::to_string(tpq) + " ticks per quarter");
   }
 
   if (tracks.size() + 1 > 0xFFFF) {

@@ -25,8 +25,8 @@ class ProblemList {
   void add(std::string_view path, std::string message) {
     if (full()) return;
     if (out_.size() + 1 == cap_) {
-      out_.push_back({where(""), "too many problems; stopped after " +
-                                     std::to_string(out_.size())});
+      out_.push_back(
+          {where(""), "too many problems; stopped after " + std::to_string(out_.size())});
       return;
     }
     out_.push_back({where(path), std::move(message)});

@@ -58,8 +58,8 @@ Result<double> single_qpm(const std::vector<Tempo>& tempos) {
   const Tempo& first = sorted.front();
   if (first.time != 0 && first.qpm != kDefaultQpm) {
     return make_error(ErrorKind::kUnprocessable,
-                      "the tempo changes from the implicit 120 qpm to " +
-                          format_number(first.qpm) + " qpm at " + format_number(first.time) +
+                      "the tempo changes from the implicit 120 qpm to " + format_number(first.qpm) +
+                          " qpm at " + format_number(first.time) +
                           " s; only sequences with a single tempo can be quantized");
   }
   for (const Tempo& t : sorted) {

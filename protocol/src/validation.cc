@@ -53,7 +53,9 @@ bool check_step(ProblemList& p, const std::string& path, std::int64_t s, const L
   return true;
 }
 
-bool is_power_of_two(int v) { return v > 0 && (v & (v - 1)) == 0; }
+bool is_power_of_two(int v) {
+  return v > 0 && (v & (v - 1)) == 0;
+}
 
 void check_note(ProblemList& p, const Note& n, std::size_t i, bool quantized,
                 const Limits& limits) {
@@ -65,8 +67,8 @@ void check_note(ProblemList& p, const Note& n, std::size_t i, bool quantized,
   const bool start_ok = check_time(p, path("startTime"), n.start_time, limits);
   const bool end_ok = check_time(p, path("endTime"), n.end_time, limits);
   if (start_ok && end_ok && n.end_time < n.start_time) {
-    p.add(path("endTime"), format_number(n.end_time) + " is before startTime " +
-                               format_number(n.start_time));
+    p.add(path("endTime"),
+          format_number(n.end_time) + " is before startTime " + format_number(n.start_time));
   }
   if (quantized) {
     const bool qs_ok = check_step(p, path("quantizedStartStep"), n.quantized_start_step, limits);
@@ -124,8 +126,8 @@ std::vector<Problem> validate(const NoteSequence& seq, const Limits& limits,
     if (!std::isfinite(t.qpm)) {
       p.add(qpm_path, "must be a finite number, got " + format_number(t.qpm));
     } else if (t.qpm < limits.min_qpm || t.qpm > limits.max_qpm) {
-      p.add(qpm_path, format_number(t.qpm) + " is outside " +
-                          range_text(limits.min_qpm, limits.max_qpm));
+      p.add(qpm_path,
+            format_number(t.qpm) + " is outside " + range_text(limits.min_qpm, limits.max_qpm));
     }
   }
 

@@ -1,8 +1,8 @@
+#include "clipgen/protocol/json.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "clipgen/protocol/json.h"
 
 namespace clipgen::protocol {
 namespace {
@@ -45,7 +45,8 @@ TEST(Json, ParsesMagentaJsQuirks) {
 TEST(Json, AcceptsInt64AsNumberStringOrIntegerValuedDouble) {
   for (const char* step : {"16", "\"16\"", "16.0", "\"16.0\""}) {
     const std::string text = std::string(R"({"quantizationInfo":{"stepsPerQuarter":4},
-      "notes":[{"pitch":60,"quantizedStartStep":)") + step + R"(,"quantizedEndStep":20}]})";
+      "notes":[{"pitch":60,"quantizedStartStep":)") +
+                             step + R"(,"quantizedEndStep":20}]})";
     auto seq = parse_note_sequence(std::string_view(text));
     ASSERT_TRUE(seq.ok()) << step << ": " << seq.error().message;
     EXPECT_EQ(seq->notes[0].quantized_start_step, 16) << step;

@@ -4,9 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "clipgen/protocol/midi.h"
 
@@ -110,9 +109,15 @@ void check_shared(const std::string& dataset) {
   EXPECT_GT(checked, 0) << "no expectations for " << dataset;
 }
 
-TEST(SharedMidi, GrooveMidiRolandTd11) { check_shared("groove-midi"); }
-TEST(SharedMidi, Pop909) { check_shared("pop909"); }
-TEST(SharedMidi, NottinghamMelody) { check_shared("nottingham-melody"); }
+TEST(SharedMidi, GrooveMidiRolandTd11) {
+  check_shared("groove-midi");
+}
+TEST(SharedMidi, Pop909) {
+  check_shared("pop909");
+}
+TEST(SharedMidi, NottinghamMelody) {
+  check_shared("nottingham-melody");
+}
 
 }  // namespace
 }  // namespace clipgen::protocol

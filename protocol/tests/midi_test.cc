@@ -1,10 +1,11 @@
+#include "clipgen/protocol/midi.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <random>
 #include <string>
 
-#include "clipgen/protocol/midi.h"
 #include "clipgen/protocol/quantize.h"
 #include "midi_bytes.h"
 
@@ -37,12 +38,11 @@ bool contains(const std::string& s, const std::string& part) {
 TEST(MidiRead, Type0WithRunningStatusAndVelocityZeroOff) {
   // 96 ticks per quarter, 120 qpm default: a tick is 1/192 s.
   const std::string file =
-      header(0, 1, 96) +
-      track(bytes({0x00, 0x90, 60, 100,  // note-on 60
-                   0x00, 64, 90,         // running status: note-on 64
-                   0x60, 60, 0,          // running status, velocity 0: 60 off at tick 96
-                   0x30, 64, 0}) +       // 64 off at tick 144
-            end_of_track());
+      header(0, 1, 96) + track(bytes({0x00, 0x90, 60, 100,  // note-on 60
+                                      0x00, 64, 90,         // running status: note-on 64
+                                      0x60, 60, 0,  // running status, velocity 0: 60 off at tick 96
+                                      0x30, 64, 0}) +  // 64 off at tick 144
+                               end_of_track());
   NoteSequence seq = read_ok(file);
   ASSERT_EQ(seq.notes.size(), 2u);
   EXPECT_EQ(seq.notes[0].pitch, 60);
@@ -58,10 +58,10 @@ TEST(MidiRead, Type0WithRunningStatusAndVelocityZeroOff) {
 }
 
 TEST(MidiRead, RunningStatusSurvivesMetaEvents) {
-  const std::string file = header(0, 1, 96) +
-                           track(bytes({0x00, 0x90, 60, 100}) +
-                                 bytes({0x00, 0xFF, 0x01, 0x02, 'h', 'i'}) +  // text meta
-                                 bytes({0x60, 60, 0}) + end_of_track());
+  const std::string file =
+      header(0, 1, 96) +
+      track(bytes({0x00, 0x90, 60, 100}) + bytes({0x00, 0xFF, 0x01, 0x02, 'h', 'i'}) +  // text meta
+            bytes({0x60, 60, 0}) + end_of_track());
   NoteSequence seq = read_ok(file);
   ASSERT_EQ(seq.notes.size(), 1u);
   EXPECT_DOUBLE_EQ(seq.notes[0].end_time, 0.5);
@@ -71,9 +71,9 @@ TEST(MidiRead, Type1TempoChangesFromTheTempoTrack) {
   // 480 tpq; 120 qpm, then 60 qpm from tick 960 (1 s).
   const std::string tempo_track =
       tempo_event(0, 500000) + tempo_event(960, 1000000) + end_of_track();
-  const std::string notes =
-      bytes({0x83, 0x60, 0x90, 67, 80}) +                      // tick 480: on
-      bytes({0x87, 0x40, 0x80, 67, 0x40}) + end_of_track();  // tick 1440: explicit note-off
+  const std::string notes = bytes({0x83, 0x60, 0x90, 67, 80}) +  // tick 480: on
+                            bytes({0x87, 0x40, 0x80, 67, 0x40}) +
+                            end_of_track();  // tick 1440: explicit note-off
   NoteSequence seq = read_ok(header(1, 2, 480) + track(tempo_track) + track(notes));
   ASSERT_EQ(seq.notes.size(), 1u);
   EXPECT_DOUBLE_EQ(seq.notes[0].start_time, 0.5);
@@ -84,7 +84,7 @@ TEST(MidiRead, Type1TempoChangesFromTheTempoTrack) {
 }
 
 TEST(MidiRead, TimeSignatures) {
-  const std::string t = bytes({0x00, 0xFF, 0x58, 0x04, 3, 2, 24, 8}) +   // 3/4 at 0
+  const std::string t = bytes({0x00, 0xFF, 0x58, 0x04, 3, 2, 24, 8}) +        // 3/4 at 0
                         vlq(1440) + bytes({0xFF, 0x58, 0x04, 6, 3, 24, 8}) +  // 6/8 at 1.5 s
                         end_of_track();
   NoteSequence seq = read_ok(header(0, 1, 480) + track(t));
@@ -98,13 +98,13 @@ TEST(MidiRead, TimeSignatures) {
 
 TEST(MidiRead, DrumsOnChannel10ProgramsAndInstruments) {
   // Track 1: program 33 on channel 1 (bass) and drums on channel 10; track 2: channel 1 again.
-  const std::string t1 = bytes({0x00, 0xC0, 33,                  //
-                                0x00, 0x90, 40, 100,             //
-                                0x00, 0x99, 36, 110,             //
-                                0x10, 0x89, 36, 0,               //
-                                0x10, 0x80, 40, 0,               //
-                                0x00, 0xC0, 34,                  // program change mid-track
-                                0x00, 0x90, 41, 100,             //
+  const std::string t1 = bytes({0x00, 0xC0, 33,       //
+                                0x00, 0x90, 40, 100,  //
+                                0x00, 0x99, 36, 110,  //
+                                0x10, 0x89, 36, 0,    //
+                                0x10, 0x80, 40, 0,    //
+                                0x00, 0xC0, 34,       // program change mid-track
+                                0x00, 0x90, 41, 100,  //
                                 0x10, 0x80, 41, 0}) +
                          end_of_track();
   const std::string t2 = bytes({0x00, 0x90, 72, 100, 0x20, 0x80, 72, 0}) + end_of_track();
@@ -126,10 +126,10 @@ TEST(MidiRead, DrumsOnChannel10ProgramsAndInstruments) {
 }
 
 TEST(MidiRead, OverlappingSamePitchRetriggers) {
-  const std::string t = bytes({0x00, 0x90, 60, 100,  // tick 0
-                               0x60, 0x90, 60, 90,   // tick 96: retrigger
-                               0x60, 0x80, 60, 0,    // tick 192: ends the second note
-                               0x60, 0x80, 60, 0}) + // tick 288: nothing sounding, ignored
+  const std::string t = bytes({0x00, 0x90, 60, 100,   // tick 0
+                               0x60, 0x90, 60, 90,    // tick 96: retrigger
+                               0x60, 0x80, 60, 0,     // tick 192: ends the second note
+                               0x60, 0x80, 60, 0}) +  // tick 288: nothing sounding, ignored
                         end_of_track();
   NoteSequence seq = read_ok(header(0, 1, 96) + track(t));
   ASSERT_EQ(seq.notes.size(), 2u);
@@ -153,12 +153,12 @@ TEST(MidiRead, ZeroLengthAndUnterminatedNotes) {
 
 TEST(MidiRead, SkipsSysexUnknownChunksAndLongHeaders) {
   std::string file = "MThd" + bytes({0, 0, 0, 8, 0, 0, 0, 1, 0, 96, 0xAB, 0xCD});
-  file += "XFIH" + bytes({0, 0, 0, 2, 1, 2});  // an alien chunk
+  file += "XFIH" + bytes({0, 0, 0, 2, 1, 2});               // an alien chunk
   file += track(bytes({0x00, 0xF0, 0x03, 0x7E, 0x01, 0xF7,  // sysex
-                       0x00, 0xB0, 64, 127,                 // control change
+                       0x00, 0xB0, 64,   127,               // control change
                        0x00, 0xE0, 0x00, 0x40,              // pitch bend
                        0x00, 0xD0, 20,                      // channel pressure (1 data byte)
-                       0x00, 0x90, 60, 100, 0x60, 0x80, 60, 0}) +
+                       0x00, 0x90, 60,   100,  0x60, 0x80, 60, 0}) +
                 end_of_track());
   NoteSequence seq = read_ok(file);
   ASSERT_EQ(seq.notes.size(), 1u);
@@ -211,8 +211,8 @@ TEST(MidiRead, RejectsDataByteWithHighBit) {
 TEST(MidiRead, RejectsTruncatedEvents) {
   EXPECT_TRUE(contains(read_error(header(0, 1, 96) + track(bytes({0x00, 0x90, 60}))),
                        "truncated channel event"));
-  EXPECT_TRUE(contains(read_error(header(0, 1, 96) + track(bytes({0x81}))),
-                       "ends inside a delta time"));
+  EXPECT_TRUE(
+      contains(read_error(header(0, 1, 96) + track(bytes({0x81}))), "ends inside a delta time"));
   EXPECT_TRUE(contains(read_error(header(0, 1, 96) + track(bytes({0x00, 0xFF, 0x51, 0x05, 1}))),
                        "meta event of 5 bytes"));
   EXPECT_TRUE(contains(read_error(header(0, 1, 96) + track(bytes({0x00, 0xF0, 0x09, 1}))),
@@ -224,8 +224,8 @@ TEST(MidiRead, RejectsOverlongDeltaAndBadStatus) {
                        "longer than 4 bytes"));
   EXPECT_TRUE(contains(read_error(header(0, 1, 96) + track(bytes({0x00, 0xF2, 0x00, 0x00}))),
                        "status byte 0xF2 is not allowed"));
-  EXPECT_TRUE(contains(read_error(header(0, 1, 96) + track(tempo_event(0, 0))),
-                       "tempo of 0 microseconds"));
+  EXPECT_TRUE(
+      contains(read_error(header(0, 1, 96) + track(tempo_event(0, 0))), "tempo of 0 microseconds"));
 }
 
 TEST(MidiRead, LimitsAreEnforced) {
@@ -335,10 +335,10 @@ TEST(MidiWrite, WritesFormat1WithTempoTrackAndDrumChannel) {
   const std::string& d = *data;
   ASSERT_GE(d.size(), 14u);
   EXPECT_EQ(d.substr(0, 4), "MThd");
-  EXPECT_EQ(d[9], 1);    // format 1
-  EXPECT_EQ(d[11], 4);   // tempo track + 3 instrument tracks
+  EXPECT_EQ(d[9], 1);   // format 1
+  EXPECT_EQ(d[11], 4);  // tempo track + 3 instrument tracks
   EXPECT_NE(d.find(bytes({0x99, 36, 120})), std::string::npos);  // drums on channel 10
-  EXPECT_NE(d.find(bytes({0xC1, 33})), std::string::npos);      // program on its own channel
+  EXPECT_NE(d.find(bytes({0xC1, 33})), std::string::npos);       // program on its own channel
 }
 
 TEST(MidiWrite, RejectsInvalidSequences) {

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "clipgen/protocol/quantize.h"
+
+#include <gtest/gtest.h>
 
 namespace clipgen::protocol {
 namespace {
@@ -28,9 +28,9 @@ TEST(Quantize, QuantizeToStepUsesMagentaCutoff) {
   const double sps = steps_per_second(4, 120);
   EXPECT_DOUBLE_EQ(sps, 8.0);
   EXPECT_EQ(quantize_to_step(0.0, sps), 0);
-  EXPECT_EQ(quantize_to_step(0.30, sps), 2);    // 2.4 steps
-  EXPECT_EQ(quantize_to_step(0.3125, sps), 3);  // exactly 2.5 steps rounds up
-  EXPECT_EQ(quantize_to_step(0.32, sps), 3);    // 2.56 steps
+  EXPECT_EQ(quantize_to_step(0.30, sps), 2);        // 2.4 steps
+  EXPECT_EQ(quantize_to_step(0.3125, sps), 3);      // exactly 2.5 steps rounds up
+  EXPECT_EQ(quantize_to_step(0.32, sps), 3);        // 2.56 steps
   EXPECT_EQ(quantize_to_step(0.30, sps, 0.25), 3);  // a lower cutoff rounds up sooner
 }
 

@@ -1,15 +1,15 @@
 // One test per validation rule, each checking the exact location and words.
+#include "clipgen/protocol/validation.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "clipgen/protocol/json.h"
-#include "clipgen/protocol/validation.h"
 
 namespace clipgen::protocol {
 namespace {
@@ -24,7 +24,9 @@ std::vector<std::string> problems_of(const json& j, const ParseOptions& options 
   return out;
 }
 
-std::vector<std::string> problems_of(const char* text) { return problems_of(json::parse(text)); }
+std::vector<std::string> problems_of(const char* text) {
+  return problems_of(json::parse(text));
+}
 
 using Strings = std::vector<std::string>;
 
@@ -128,9 +130,9 @@ TEST(Validation, AbsoluteQuantizationRejected) {
 }
 
 TEST(Validation, QpmZeroOrHuge) {
-  EXPECT_EQ(problems_of(R"({"tempos":[{"qpm":120},{"time":1,"qpm":0.5},{"time":2,"qpm":5000}]})"),
-            (Strings{"tempos[1].qpm: 0.5 is outside 1..1000",
-                     "tempos[2].qpm: 5000 is outside 1..1000"}));
+  EXPECT_EQ(
+      problems_of(R"({"tempos":[{"qpm":120},{"time":1,"qpm":0.5},{"time":2,"qpm":5000}]})"),
+      (Strings{"tempos[1].qpm: 0.5 is outside 1..1000", "tempos[2].qpm: 5000 is outside 1..1000"}));
 }
 
 TEST(Validation, QpmMissing) {
@@ -178,7 +180,8 @@ TEST(Validation, NotesNotAnArray) {
 }
 
 TEST(Validation, NoteNotAnObject) {
-  EXPECT_EQ(problems_of(R"({"notes":[60]})"), Strings{"notes[0]: expected an object, got number 60"});
+  EXPECT_EQ(problems_of(R"({"notes":[60]})"),
+            Strings{"notes[0]: expected an object, got number 60"});
 }
 
 TEST(Validation, RootNotAnObject) {

@@ -5,11 +5,10 @@
 // doubles (16.0) for integer fields; null as "default"; unknown fields ignored.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "clipgen/error.h"
 #include "clipgen/protocol/note_sequence.h"
@@ -37,8 +36,7 @@ struct ParseReport {
 ParseReport parse_note_sequence_report(const nlohmann::json& j, const ParseOptions& options = {});
 
 // Same, as a Result: kInvalidRequest carrying the combined message of every problem.
-Result<NoteSequence> parse_note_sequence(const nlohmann::json& j,
-                                         const ParseOptions& options = {});
+Result<NoteSequence> parse_note_sequence(const nlohmann::json& j, const ParseOptions& options = {});
 // From JSON text; malformed JSON is kInvalidRequest with the parser's position.
 Result<NoteSequence> parse_note_sequence(std::string_view json_text,
                                          const ParseOptions& options = {});

@@ -30,9 +30,7 @@ struct Problem {
   std::string location;  // "notes[3].pitch", "tempos[0].qpm", "quantizationInfo.stepsPerQuarter"
   std::string message;   // "130 is outside 0..127"
   std::string to_string() const;  // "notes[3].pitch: 130 is outside 0..127"
-  bool operator==(const Problem& o) const {
-    return location == o.location && message == o.message;
-  }
+  bool operator==(const Problem& o) const { return location == o.location && message == o.message; }
 };
 
 // kInvalidRequest with "invalid NoteSequence: p1; p2; ..." (the first 10, then "and N more").
