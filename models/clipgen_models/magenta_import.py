@@ -204,6 +204,7 @@ def _import_vae(config: Dict[str, Any], vars_: _Vars, tf_semantics: bool
                                 num_segments, cond_layers, roll_input=(enc_in == 10),
                                 magenta_js_roll=not tf_semantics)
         meta["converter"] = {"type": "drums", "numSteps": num_steps, "stepsPerQuarter": spq,
+                             "rollInput": enc_in == 10,
                              "drumPitchClasses": args.get("pitchClasses") or MAGENTA_JS_DRUM_PITCH_CLASSES}
         meta["kind"], meta["tools"] = "musicvae", ["generate", "interpolate"]
     elif ctype == "GrooveConverter":
