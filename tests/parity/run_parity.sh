@@ -17,4 +17,4 @@ if ! diff -rq "$tmp" "$root/tests/data/parity"; then
   echo "parity: magenta.js output differs from tests/data/parity (regenerate with node tests/parity/generate_reference.js and review)"
   exit 1
 fi
-CLIPGEN_PARITY_DIR="$tmp" "$python" -m pytest -q "$root/models/tests/test_parity.py"
+CLIPGEN_PARITY_DIR="$tmp" "$python" -m pytest -q -p no:cacheprovider "$root/models/tests/test_parity.py"
