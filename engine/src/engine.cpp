@@ -1,0 +1,124 @@
+// Engine: load the folder's models, pick one per request, time the call.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "clipgen/engine/engine.h"
+#include "engine_impl.h"
+#include "torch_runtime.h"
+
+namespace clipgen::engine {
+
+Result<const detail::Model*> Engine::Impl::find(Tool tool, const std::string& converter) const {
+  const std::string name(tool_name(tool));
+  const detail::Model* broken = nullptr;
+  for (const auto& m : models) {
+    if (!m->ready()) {
+      // A broken file whose name suggests the tool still explains the outage.
+      if (!broken && m->info().tools.empty()) broken = m.get();
+      continue;
+    }
+    // Chord-conditioned RNNs need chords the tools do not send.
+    if (m->meta().serves(name) && m->meta().converter.type == converter &&
+        m->meta().controls_depth == 0) {
+      return m.get();
+    }
+  }
+  for (const auto& m : models) {
+    if (!m->ready() && m->meta().serves(name) && m->meta().converter.type == converter) {
+      return make_error(ErrorKind::kUnavailable, "the " + name + " model (" + m->info().id +
+                                                     ") is not available: " + m->info().reason);
+    }
+  }
+  const bool by_kind = tool == Tool::kGenerate || tool == Tool::kContinue ||
+                       tool == Tool::kInterpolate;
+  std::string msg = "no " + name + " model" + (by_kind ? " for " + converter : std::string()) +
+                    " is loaded from " +
+                    (options.models_dir.empty() ? std::string("the models folder")
+                                                : options.models_dir);
+  if (broken) msg += " (" + broken->info().path + " failed to load: " + broken->info().reason + ")";
+  return make_error(ErrorKind::kUnavailable, msg);
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
+  auto device = detail::resolve_device(options.device);
+  if (!device) return device.error();
+  if (options.threads < 0) {
+    return make_error(ErrorKind::kInvalidRequest, "threads must be 0 (auto) or more");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->device = device.value();
+  impl->threads = detail::configure_threads(options.threads);
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (!options.models_dir.empty()) {
+    for (fs::directory_iterator it(options.models_dir, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      if (it->path().extension() == ".pt") files.push_back(it->path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    impl->models.push_back(detail::Model::load(f.string(), impl->device, options.warm_up));
+  }
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+std::vector<ModelInfo> Engine::models() const {
+  std::vector<ModelInfo> out;
+  for (const auto& m : impl_->models) out.push_back(m->info());
+  return out;
+}
+
+std::string Engine::device() const { return impl_->device; }
+int Engine::threads() const { return impl_->threads; }
+std::string Engine::torch_version() { return detail::torch_version(); }
+
+namespace {
+template <typename F>
+Result<ToolResponse> timed(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Result<ToolResponse> r = f();
+  if (r) {
+    r->elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+  return r;
+}
+}  // namespace
+
+Result<ToolResponse> Engine::generate(const GenerateRequest& r, const ProgressFn& p) const {
+  return timed([&] { return detail::run_generate(*impl_, r, p); });
+}
+Result<ToolResponse> Engine::continue_clip(const ContinueRequest& r, const ProgressFn& p) const {
+  return timed([&] { return detail::run_continue(*impl_, r, p); });
+}
+Result<ToolResponse> Engine::interpolate(const InterpolateRequest& r, const ProgressFn& p) const {
+  return timed([&] { return detail::run_interpolate(*impl_, r, p); });
+}
+Result<ToolResponse> Engine::groove(const GrooveRequest& r, const ProgressFn& p) const {
+  return timed([&] { return detail::run_groove(*impl_, r, p); });
+}
+Result<ToolResponse> Engine::drumify(const DrumifyRequest& r, const ProgressFn& p) const {
+  return timed([&] { return detail::run_drumify(*impl_, r, p); });
+}
+
+Result<ToolResponse> Engine::run(const ToolRequest& request, const ProgressFn& p) const {
+  return std::visit(
+      [&](const auto& r) -> Result<ToolResponse> {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, GenerateRequest>) return generate(r, p);
+        if constexpr (std::is_same_v<T, ContinueRequest>) return continue_clip(r, p);
+        if constexpr (std::is_same_v<T, InterpolateRequest>) return interpolate(r, p);
+        if constexpr (std::is_same_v<T, GrooveRequest>) return groove(r, p);
+        if constexpr (std::is_same_v<T, DrumifyRequest>) return drumify(r, p);
+      },
+      request);
+}
+
+}  // namespace clipgen::engine

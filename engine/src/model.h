@@ -1,0 +1,69 @@
+// One loaded TorchScript model (pimpl: LibTorch stays in model.cpp). Batches are plain vectors
+// so the tool code compiles without torch. Every call takes the model's mutex: requests on one
+// model are serialised, so two clips never share hidden state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "clipgen/engine/engine.h"
+#include "clipgen/error.h"
+#include "model_meta.h"
+
+namespace clipgen::engine::detail {
+
+using FloatRows = std::vector<std::vector<float>>;   // [B][...], row-major per item
+using ClassRows = std::vector<std::vector<int64_t>>;  // [B][T]
+
+struct Posterior {
+  FloatRows mu;
+  FloatRows sigma;
+};
+
+class Model {
+ public:
+  // Loads `path` onto `device` ("cpu" | "cuda" | "mps"); info() says what happened. Never throws.
+  static std::unique_ptr<Model> load(const std::string& path, const std::string& device,
+                                     bool warm_up);
+  ~Model();
+
+  const ModelInfo& info() const { return info_; }
+  bool ready() const { return info_.status == "ready"; }
+  const ModelMeta& meta() const { return meta_; }
+
+  // VAEs. encode: categorical converters take classes (one-hot here), groove takes rows of
+  // numSteps * 27 floats. decode: z [B][Z], uniforms [B][T] (groove [B][T * 9]).
+  Result<Posterior> encode_classes(const ClassRows& classes) const;
+  Result<Posterior> encode_groove(const FloatRows& rows) const;
+  Result<ClassRows> decode_classes(const FloatRows& z, double temperature,
+                                   const FloatRows& uniforms) const;
+  Result<FloatRows> decode_groove(const FloatRows& z, double temperature,
+                                  const FloatRows& uniforms) const;
+  // RNNs: primer [B][P] classes (P >= 1), uniforms [B][steps].
+  Result<ClassRows> generate(const ClassRows& primer, int steps, double temperature,
+                             const FloatRows& uniforms) const;
+
+  // Chord-conditioned RNNs: controls [B][(P + steps) * K], K = meta().controls_depth.
+  Result<ClassRows> generate_with_controls(const ClassRows& primer, const FloatRows& controls,
+                                           int steps, double temperature,
+                                           const FloatRows& uniforms) const;
+
+  struct Impl;
+
+ private:
+  Model();
+  Status warm_up();
+  Result<ClassRows> run_rnn(const ClassRows& primer, const FloatRows* controls, int steps,
+                            double temperature, const FloatRows& uniforms) const;
+  int depth() const;  // one-hot depth of the categorical converters
+
+  std::unique_ptr<Impl> impl_;
+  ModelInfo info_;
+  ModelMeta meta_;
+  mutable std::mutex mutex_;
+};
+
+}  // namespace clipgen::engine::detail

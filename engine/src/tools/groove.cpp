@@ -1,0 +1,94 @@
+// Groove: keep every hit, take timing and velocity from GrooVAE, 2 bars at a time; `amount`
+// blends between the quantized input and the model's groove.
+#include <cmath>
+
+#include "../clip.h"
+#include "../engine_impl.h"
+#include "../sampling.h"
+#include "windows.h"
+
+namespace clipgen::engine::detail {
+
+Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
+                                const ProgressFn& progress) {
+  auto found = e.find(Tool::kGroove, "groove");
+  if (!found) return found.error();
+  const Model& m = *found.value();
+  const ModelMeta& meta = m.meta();
+  const int spq = meta.converter.steps_per_quarter;
+  const int64_t window = meta.converter.num_steps;
+  auto prepared = prepare_clip(r.input, spq, "the clip");
+  if (!prepared) return prepared.error();
+  const Clip& clip = prepared.value();
+  if (Status s = require_four_four(clip, "Groove"); !s) return s.error();
+  if (Status s = check_window_count(clip, window, "Groove"); !s) return s.error();
+
+  ToolResponse out;
+  const GrooveConverter conv(meta.converter.drum_pitch_classes, groove_mode(meta.converter), spq);
+  const auto classes = drum_pitch_to_class(meta.converter.drum_pitch_classes);
+  std::vector<GridNote> hits;
+  int unknown = 0;
+  for (const auto& n : clip.notes) {
+    if (classes[static_cast<size_t>(n.pitch)] >= 0) {
+      hits.push_back(n);
+    } else {
+      ++unknown;
+    }
+  }
+  if (hits.empty()) {
+    return make_error(ErrorKind::kUnprocessable,
+                      "the clip has no drum hits Groove knows (General MIDI drums such as 36 "
+                      "kick, 38 snare, 42 closed hi-hat); for a bass line or melody use Drumify");
+  }
+  if (unknown > 0) {
+    out.warnings.push_back(plural(unknown, "note has a pitch", "notes have pitches") +
+                           " outside the General MIDI drum kit; left as they were");
+  }
+  const double step_length = 60.0 / clip.qpm / spq;
+  const auto windows = split_windows(hits, clip.total_steps, window, step_length);
+  FloatRows x;
+  for (const auto& w : windows) x.push_back(conv.to_tensor(w, window, clip.qpm, nullptr));
+
+  report(progress, 0, 2, "reading the groove of " + plural(int64_t(windows.size()), "window", "windows"));
+  auto post = m.encode_groove(x);
+  if (!post) return post.error();
+  out.seed = r.seed.value_or(pick_seed());
+  out.model = meta.id;
+  Rng rng(out.seed);
+  auto u = rng.uniforms(windows.size(), static_cast<size_t>(window) * kNumDrumClasses);
+  report(progress, 1, 2, "playing it back with feel");
+  auto y = m.decode_groove(post->mu, r.temperature, u);
+  if (!y) return y.error();
+
+  std::vector<GridNote> result;
+  for (const auto& n : clip.notes) {
+    GridNote g = n;
+    const double duration = n.hasTime ? std::max(n.endTime - n.startTime, 1e-3)
+                                      : double(n.endStep - n.startStep) * step_length;
+    const double grid = double(n.startStep) * step_length;
+    const int c = classes[static_cast<size_t>(n.pitch)];
+    double offset = 0.0;  // in steps, positive = early (magenta sign)
+    int velocity = n.velocity;
+    if (c >= 0) {
+      const auto& row = y.value()[static_cast<size_t>(n.startStep / window)];
+      const size_t base = static_cast<size_t>(n.startStep % window) * kGrooveDepth;
+      if (row[base + size_t(c)] > 0.5f) {
+        velocity = static_cast<int>(
+            std::clamp(std::floor(double(row[base + kNumDrumClasses + size_t(c)]) * 127.0 + 0.5), 1.0, 127.0));
+        offset = std::clamp(double(row[base + 2 * kNumDrumClasses + size_t(c)]) / 2.0, -0.5, 0.5);
+      }
+      g.velocity = static_cast<int>(std::lround((1.0 - r.amount) * n.velocity + r.amount * velocity));
+      g.startTime = std::max(grid - r.amount * offset * step_length, 0.0);
+    } else {
+      g.startTime = n.hasTime ? n.startTime : grid;
+    }
+    g.endTime = g.startTime + duration;
+    result.push_back(g);
+  }
+  out.sequences.push_back(make_sequence(result, true, clip.total_steps, spq, clip.qpm,
+                                        clip.numerator, clip.denominator));
+  report(progress, 2, 2, "done");
+  return out;
+}
+
+}  // namespace clipgen::engine::detail

@@ -1,0 +1,78 @@
+#include "torch_runtime.h"
+
+#include <dlfcn.h>
+#include <torch/cuda.h>
+#include <torch/script.h>
+#include <torch/version.h>
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#include "clipgen/engine/engine.h"
+
+namespace clipgen::engine {
+
+void prepare_process_environment() { setenv("OPENBLAS_NUM_THREADS", "1", /*overwrite=*/0); }
+
+namespace detail {
+
+namespace {
+bool mps_available() {
+  // at::hasMPS() exists from torch 1.12 on; it is false on builds without Metal (Linux).
+#if TORCH_VERSION_MAJOR > 1 || (TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR >= 12)
+  return at::hasMPS();
+#else
+  return false;
+#endif
+}
+
+std::string available_list() {
+  std::string s = "cpu";
+  if (torch::cuda::is_available()) s += ", cuda";
+  if (mps_available()) s += ", mps";
+  return s;
+}
+}  // namespace
+
+Result<std::string> resolve_device(const std::string& option) {
+  if (option.empty() || option == "auto") {
+    if (torch::cuda::is_available()) return std::string("cuda");
+    if (mps_available()) return std::string("mps");
+    return std::string("cpu");
+  }
+  if (option == "cpu") return option;
+  if (option == "cuda" || option == "mps") {
+    const bool ok = option == "cuda" ? torch::cuda::is_available() : mps_available();
+    if (ok) return option;
+    return make_error(ErrorKind::kInvalidRequest, "device " + option +
+                                                      " is not available here (available: " +
+                                                      available_list() + ")");
+  }
+  return make_error(ErrorKind::kInvalidRequest,
+                    "device must be auto, cpu, cuda or mps, got '" + option + "'");
+}
+
+int configure_threads(int threads) {
+  prepare_process_environment();
+  // OpenBLAS read its environment when it was loaded, before main(): tell it directly. It is
+  // found at run time so builds against another BLAS still link.
+  if (const char* user = std::getenv("OPENBLAS_NUM_THREADS"); user && std::string(user) == "1") {
+    using SetThreads = void (*)(int);
+    if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+      fn(1);
+    }
+  }
+  int n = threads;
+  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  at::set_num_threads(n);
+  return at::get_num_threads();
+}
+
+std::string torch_version() { return TORCH_VERSION; }
+
+}  // namespace detail
+}  // namespace clipgen::engine

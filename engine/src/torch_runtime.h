@@ -1,0 +1,18 @@
+// Process-wide LibTorch settings behind a torch-free interface.
+#pragma once
+
+#include <string>
+
+#include "clipgen/error.h"
+
+namespace clipgen::engine::detail {
+
+// "auto" -> "cuda" when available, else "mps" when this torch has it, else "cpu". An explicit
+// device that is not available is kInvalidRequest naming what is.
+Result<std::string> resolve_device(const std::string& option);
+// Sets torch's intra-op threads (0 = one per core) and pins OpenBLAS to 1 thread unless the
+// user set OPENBLAS_NUM_THREADS. Returns the count in use.
+int configure_threads(int threads);
+std::string torch_version();
+
+}  // namespace clipgen::engine::detail
