@@ -32,10 +32,27 @@ def _cases():
 CASES = _cases()
 MU_TOL = 1e-4
 GROOVE_TOL = 1e-4
+PROB_TOL = 1e-5
 
 
 def max_abs(a, b):
     return float((torch.as_tensor(a) - torch.as_tensor(b)).abs().max())
+
+
+def rnn_probs(model, classes, continuation, controls):
+    """softmax(logits) before each continuation step, feeding magenta.js' own choices back."""
+    seq = torch.tensor([classes + continuation])
+    plen = len(classes)
+    cs, hs = model.rnn.zero_state(1, model.fully_connected.bias)
+    attention = torch.zeros(1, model.attention.attn_size)
+    window = torch.zeros(1, model.attn_length, 2 * model.attention.attn_size)
+    probs = []
+    for i in range(seq.size(1) - 1):
+        x = model._input(seq[:, i], i, controls)
+        output, cs, hs, attention, window = model._step(x, cs, hs, attention, window)
+        if i >= plen - 1:
+            probs.append(torch.softmax(model.fully_connected(output), 1)[0])
+    return torch.stack(probs)
 
 
 def imported(name, tmp_path_factory):
@@ -47,7 +64,7 @@ def imported(name, tmp_path_factory):
     path = str(tmp_path_factory.mktemp("pt") / f"{name}.pt")
     save(model, meta, path)
     scripted, meta = load(path)  # compare the saved TorchScript file, as the engine runs it
-    return ref, scripted, meta
+    return ref, scripted, meta, model
 
 
 @pytest.fixture(scope="module", params=CASES["MusicVAE"])
@@ -75,7 +92,7 @@ def test_parity_cases_present():
 
 
 def test_encode_matches_magenta_js(vae_case):
-    ref, model, meta = vae_case
+    ref, model, meta, _ = vae_case
     x = vae_input(ref, meta)
     lengths = torch.full([x.size(0)], x.size(1), dtype=torch.long)
     with torch.no_grad():
@@ -88,7 +105,7 @@ def test_encode_matches_magenta_js(vae_case):
 
 
 def test_decode_matches_magenta_js(vae_case):
-    ref, model, meta = vae_case
+    ref, model, meta, _ = vae_case
     z = torch.tensor(ref["z"], dtype=torch.float32)
     steps = meta["converter"]["numSteps"]
     groove = meta["kind"] == "groovae"
@@ -106,14 +123,19 @@ def test_decode_matches_magenta_js(vae_case):
 
 
 def test_generate_matches_magenta_js(rnn_case):
-    ref, model, meta = rnn_case
+    ref, model, meta, eager = rnn_case
     u = torch.rand(1, ref["steps"])
     for p in ref["primers"]:
         primer = torch.tensor([p["classes"]])
+        controls = torch.tensor([p["controls"]], dtype=torch.float32) if "controls" in p else None
         with torch.no_grad():
-            if "controls" in p:
-                controls = torch.tensor([p["controls"]], dtype=torch.float32)
+            if controls is not None:
                 out = model.generate_with_controls(primer, controls, ref["steps"], 0.0, u)
             else:
                 out = model.generate(primer, ref["steps"], 0.0, u)
-        assert out[0].tolist() == p["continuation"]
+            assert out[0].tolist() == p["continuation"]
+            if "probs" in p:
+                probs = rnn_probs(eager, p["classes"], p["continuation"], controls)
+                err = max_abs(probs, p["probs"])
+                print(f"{ref['case']}: max |d prob| = {err:.3g}")
+                assert err < PROB_TOL

@@ -306,9 +306,12 @@ async function runRnn(name, c, url, r) {
     if (model.auxInputs) {
       aux = tf.concat(model.auxInputs.map(a => a.getTensors(length + c.steps)), 1);
     }
-    const result = model.sampleRnn(inputs, c.steps, 0, controls, aux, false);
+    // Probabilities are kept for small class counts only (file size).
+    const withProbs = inputs.shape[1] <= 64;
+    const result = model.sampleRnn(inputs, c.steps, 0, controls, aux, withProbs);
     const entry = {noteSequence: core.NoteSequence.toObject(ns), classes: argmaxRows(inputs),
                    continuation: result.samples.map(s => argmaxRows(s.as2D(1, -1))[0])};
+    if (withProbs) entry.probs = result.probs.map(p => Array.from(p.dataSync()));
     if (controls) {
       entry.chords = c.chords;
       entry.controls = rows(controls);
