@@ -159,10 +159,10 @@ def main():
         os.replace(ckpt_path + ".tmp", ckpt_path)
 
     model.train()
-    start = time.time()
+    start = run_start = time.time()
     last_ckpt = last_log = start
     run_stats = {}
-    while time.time() - start < args.minutes * 60:
+    while time.time() - run_start < args.minutes * 60:
         rng = np.random.default_rng([args.seed, step])
         idx = rng.integers(0, train.size, size=args.batch)
         for g in opt.param_groups:  # exponential decay to 1/10 over ~20k steps
@@ -181,12 +181,10 @@ def main():
                   + " ".join(f"{k}={v:.3f}" for k, v in run_stats.items()), flush=True)
             last_log = now
         if now - last_ckpt > 60:
-            elapsed_save = elapsed
-            elapsed += now - start
+            elapsed += now - start  # elapsed counts training time across resumed runs
             start = now
             save_ckpt()
             last_ckpt = now
-            del elapsed_save
     elapsed += time.time() - start
     save_ckpt()
     vstats = validate(cfg, model, val)

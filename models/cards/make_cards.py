@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Writes models/cards/<id>.md from the shipped file's metadata, models/runs/<id>/summary.json
+(train.py) and models/runs/eval/<id>.txt (eval.py output), plus the notes below.
+
+    cd models && /usr/bin/python3 cards/make_cards.py [ids...]
+"""
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS = os.path.dirname(HERE)
+sys.path.insert(0, MODELS)
+from clipgen_models import export  # noqa: E402
+from train_configs import CONFIGS  # noqa: E402
+
+GROOVE_LICENCE = ("Groove MIDI Dataset, CC BY 4.0 (Gillick et al. 2019, Magenta). The weights "
+                  "may be used and redistributed, commercially too, with that credit.")
+MELODY_LICENCE = (
+    "POP909 (MIT) and the Nottingham Music Database as cleaned by Jukedeck (GPL-3.0). MIT needs "
+    "only the notice. For GPL-3.0 it is unsettled whether trained weights are a work based on "
+    "the data; the cautious reading is that this file is distributed under GPL-3.0 terms "
+    "(training code and data are public, so it can be reproduced). To avoid the question, "
+    "retrain with `train.py --melody-sources pop909`. See docs/data-credits.md.")
+
+EVAL_CMD = {
+    "melody": "eval.py --model shipped/{id}.pt --data ../../shared/data/pop909 "
+              "(and nottingham-melody)",
+    "drums": "eval.py --model shipped/{id}.pt --data ../../shared/data/groove-midi",
+    "groove": "eval.py --model shipped/{id}.pt --data ../../shared/data/groove-midi",
+}
+
+NOTES = {
+    "mel_4bar_vae": {
+        "use": "Generate (prior samples) and Interpolate (slerp between encoded clips), 4 bars "
+               "of monophonic melody, MIDI 21-108.",
+        "weak": ["Trained for minutes on one shared CPU thread: far from magenta's "
+                 "mel_16bar/mel_4bar quality; reconstructions and prior samples are rough.",
+                 "4/4 only; pickups and POP909 bar alignment are not corrected (windows start "
+                 "at tick 0 of each file).",
+                 "Polyphonic input keeps magenta.js's line (chord top note, newest onset)."]},
+    "drums_4bar_vae": {
+        "use": "Generate and Interpolate, 4 bars of drums on 9 classes, no velocity or timing.",
+        "weak": ["Short CPU training; rare classes (toms, crash) are under-generated.",
+                 "Quantized output only (the 512-class roll has no velocity)."]},
+    "melody_rnn": {
+        "use": "Continue: extends a monophonic primer (MIDI 48-83, octave-folded) step by step.",
+        "weak": ["Short CPU training on 4-bar windows: long-range structure is not learned.",
+                 "The binary step counter assumes the primer starts on a bar line."]},
+    "drum_kit_rnn": {
+        "use": "Continue: extends a drum primer on 9 classes.",
+        "weak": ["Short CPU training; trained on 4-bar windows only.",
+                 "The binary step counter assumes the primer starts on a bar line."]},
+    "groovae_humanize": {
+        "use": "Groove: adds timing offsets and velocities to a quantized 2-bar drum clip "
+               "(input reduced to hits).",
+        "weak": ["Short CPU training: it does not yet reproduce every input hit (see the "
+                 "onset F1 of 'model'), and velocity errors are above the no-change baseline.",
+                 "2 bars at a time; longer clips are processed in 2-bar windows by the engine."]},
+    "groovae_tap": {
+        "use": "Drumify: turns a rhythm (any notes, timing kept) into a 2-bar drum groove.",
+        "weak": ["Short CPU training; drum choice is mostly kick/snare/hi-hat.",
+                 "2 bars at a time."]},
+}
+
+
+def card(model_id):
+    path = os.path.join(MODELS, "shipped", model_id + ".pt")
+    module, meta = export.load(path)
+    params = sum(p.numel() for p in module.parameters())
+    size = os.path.getsize(path) / 1e6
+    summ_path = os.path.join(MODELS, "runs", model_id, "summary.json")
+    summ = json.load(open(summ_path)) if os.path.exists(summ_path) else {}
+    ev_path = os.path.join(MODELS, "runs", "eval", model_id + ".txt")
+    ev = open(ev_path).read().strip() if os.path.exists(ev_path) else "(not evaluated yet)"
+    cfg = CONFIGS[model_id]
+    conv = meta["converter"]
+    notes = NOTES[model_id]
+    lic = GROOVE_LICENCE if conv["type"] in ("drums", "groove") else MELODY_LICENCE
+    lines = [
+        f"# {model_id}", "",
+        f"{notes['use']}", "",
+        "| | |", "|---|---|",
+        f"| kind | `{meta['kind']}`, tools {', '.join(meta['tools'])} |",
+        f"| converter | `{json.dumps({k: v for k, v in conv.items() if k != 'drumPitchClasses'})}` |",
+        f"| network | `{json.dumps(cfg['net'])}` |",
+        f"| parameters | {params:,} (float32, {size:.1f} MB) |",
+        f"| data | {meta['source']} |",
+        f"| split | see docs/training.md (Groove MIDI's own split; melodies by content hash) |",
+        f"| windows | {summ.get('train_windows', '?')} train / "
+        f"{summ.get('validation_windows', '?')} validation |",
+        f"| training | {summ.get('steps', '?')} steps of {summ.get('batch', '?')}, "
+        f"{summ.get('minutes', '?')} min, 1 CPU thread (shared machine), seed 0 |",
+        f"| validation loss | `{json.dumps({k: round(v, 3) for k, v in summ.get('validation', {}).items()})}` |",
+        "", "## Metrics (models/eval.py, held-out split)", "",
+        "`" + EVAL_CMD[conv['type']].format(id=model_id) + "`", "",
+        "```", ev, "```", "",
+        "## Weaknesses", ""] + [f"* {w}" for w in notes["weak"]] + [
+        "", "## Data licence", "", lic, ""]
+    with open(os.path.join(HERE, model_id + ".md"), "w") as f:
+        f.write("\n".join(lines))
+    print("wrote", os.path.join(HERE, model_id + ".md"))
+
+
+if __name__ == "__main__":
+    for mid in sys.argv[1:] or [m for m in CONFIGS
+                                if os.path.exists(os.path.join(MODELS, "shipped", m + ".pt"))]:
+        card(mid)
