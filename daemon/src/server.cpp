@@ -158,7 +158,13 @@ struct Server::Impl {
     const std::size_t threads = options.http_threads();
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length(options.max_body);
-    http.set_keep_alive_timeout(2);  // bounds how long shutdown waits on idle connections
+    http.set_keep_alive_timeout(2);
+    // cpp-httplib sets SO_REUSEPORT by default, which lets a second daemon share the port
+    // silently; SO_REUSEADDR alone still allows a quick restart.
+    http.set_socket_options([](socket_t sock) {
+      const int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });  // bounds how long shutdown waits on idle connections
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       t_request_start = Clock::now();
