@@ -287,18 +287,19 @@ Status ServiceManager::status() {
 }
 
 Status ServiceManager::logs(int lines, bool follow) {
-  if (platform_ == Platform::kSystemd) {
-    std::vector<std::string> argv{tools_.journalctl,     "--user",    "-u", unit_name(), "-n",
-                                  std::to_string(lines), "--no-pager"};
-    if (follow) argv.push_back("-f");
-    if (runner_.run_passthrough(argv) == 0) return Ok{};
-    out_ << "(the journal is not available; showing " << paths_.log_file.string() << ")\n";
-  }
+  // The daemon's own log file exists on every platform; the journal is the fallback on Linux
+  // (log-file = none, or a crash before logging started).
   std::streamoff pos = 0;
   if (!print_tail(paths_.log_file, lines, out_, &pos)) {
+    if (platform_ == Platform::kSystemd) {
+      std::vector<std::string> argv{tools_.journalctl,     "--user",    "-u", unit_name(), "-n",
+                                    std::to_string(lines), "--no-pager"};
+      if (follow) argv.push_back("-f");
+      if (runner_.run_passthrough(argv) == 0) return Ok{};
+    }
     return make_error(ErrorKind::kNotFound,
                       "no log yet at '" + paths_.log_file.string() +
-                          "': the daemon has not run, or logs somewhere else (--log-file)");
+                          "': the daemon has not run, or logs somewhere else (log-file)");
   }
   while (follow) {  // like tail -f; stops with Ctrl-C
     std::this_thread::sleep_for(std::chrono::milliseconds(500));

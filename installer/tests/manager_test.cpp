@@ -144,14 +144,22 @@ TEST_P(SystemdManagerTest, RunsTheUserManagerCommandsInOrder) {
   EXPECT_NE(out_.str().find("loginctl enable-linger"), std::string::npos);
 }
 
-TEST_P(SystemdManagerTest, LogsFallBackToTheLogFileWithoutAJournal) {
-  runner_.exit_codes["journalctl"] = 1;
+TEST_P(SystemdManagerTest, LogsShowTheTailOfTheLogFile) {
   fs::create_directories(paths_.log_dir);
   std::ofstream(paths_.log_file) << "one\ntwo\nthree\n";
   ASSERT_TRUE(manager().logs(2, false).ok());
-  EXPECT_EQ(runner_.calls.front(), "journalctl --user -u clipgend.service -n 2 --no-pager");
-  EXPECT_NE(out_.str().find("two\nthree\n"), std::string::npos);
-  EXPECT_EQ(out_.str().find("one\n"), std::string::npos);
+  EXPECT_TRUE(runner_.calls.empty());
+  EXPECT_EQ(out_.str(), "two\nthree\n");
+}
+
+TEST_P(SystemdManagerTest, LogsUseTheJournalWithoutALogFile) {
+  ASSERT_TRUE(manager().logs(7, true).ok());
+  EXPECT_EQ(runner_.calls,
+            std::vector<std::string>{"journalctl --user -u clipgend.service -n 7 --no-pager -f"});
+  runner_.exit_codes["journalctl"] = 1;
+  auto result = manager().logs(7, false);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("no log yet"), std::string::npos);
 }
 
 TEST_P(SystemdManagerTest, StatusSaysWhenNothingIsInstalled) {

@@ -40,7 +40,7 @@ class ServiceManager {
   Status uninstall();
   // Prints whether the definition exists and what the platform says about the service.
   Status status();
-  // Shows the last `lines` log lines (journal on Linux, the log file elsewhere).
+  // Shows the last `lines` lines of the daemon's log file (on Linux, the journal without one).
   Status logs(int lines, bool follow);
 
   bool installed() const;
