@@ -22,7 +22,7 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const char* kBinary = CLIPGEN_DAEMON_PATH;
+const std::string kBinary = daemon_binary();
 
 // A models folder holding one file that is not a valid model: the daemon must list it with a
 // status saying so and stay up.

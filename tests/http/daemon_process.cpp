@@ -15,9 +15,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 extern char** environ;
@@ -44,9 +46,16 @@ DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::s
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
 
-  std::vector<std::string> envs;
+  // A private HOME keeps the user's settings file and log folder out of the test.
+  char home_tmpl[] = "/tmp/clipgend-test-home-XXXXXX";
+  if (!mkdtemp(home_tmpl)) throw std::runtime_error("mkdtemp failed");
+  home_ = home_tmpl;
+  std::vector<std::string> envs{"HOME=" + home_};
   for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, "CLIPGEN_", 8) != 0) envs.emplace_back(*e);
+    const std::string_view var(*e);
+    const bool own = var.rfind("CLIPGEN_", 0) == 0 || var.rfind("HOME=", 0) == 0 ||
+                     var.rfind("XDG_", 0) == 0;
+    if (!own) envs.emplace_back(*e);
   }
   for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
   std::vector<char*> envp;
@@ -95,6 +104,10 @@ DaemonProcess::~DaemonProcess() {
   if (!exit_code_ && pid_ > 0) stop(SIGKILL);
   if (stdout_fd_ >= 0) close(stdout_fd_);
   if (!stderr_path_.empty()) unlink(stderr_path_.c_str());
+  if (!home_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(home_, ec);
+  }
 }
 
 int DaemonProcess::wait_exit(int timeout_s) {
@@ -128,6 +141,11 @@ std::string DaemonProcess::stderr_text() const {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string daemon_binary() {
+  if (const char* path = std::getenv("CLIPGEN_TEST_DAEMON"); path && *path) return path;
+  return CLIPGEN_DAEMON_PATH;
 }
 
 int connect_loopback(int port) {

@@ -14,8 +14,8 @@ namespace clipgen::test {
 
 class DaemonProcess {
  public:
-  // Starts `binary args...` with the parent's environment minus every CLIPGEN_* variable, plus
-  // `env`. Waits (bounded) until the daemon prints its listening line or exits.
+  // Starts `binary args...` with the parent's environment minus every CLIPGEN_* and XDG_*
+  // variable, HOME set to a fresh temporary folder, plus `env`. Waits (bounded) until the daemon prints its listening line or exits.
   DaemonProcess(const std::string& binary, const std::vector<std::string>& args,
                 const std::map<std::string, std::string>& env = {});
   ~DaemonProcess();
@@ -42,7 +42,12 @@ class DaemonProcess {
   int port_ = -1;
   std::optional<int> exit_code_;
   std::string stderr_path_;
+  std::string home_;
 };
+
+// The clipgend under test: CLIPGEN_TEST_DAEMON when set (to try another build), else the one
+// CMake built beside the tests.
+std::string daemon_binary();
 
 // Connects to 127.0.0.1:port; -1 when refused.
 int connect_loopback(int port);
