@@ -334,6 +334,11 @@ ParseReport parse_note_sequence_report(const json& j, const ParseOptions& option
   }
   if (!report.ok()) return report;
 
+  if (!seq.is_quantized()) {
+    // Steps mean nothing without stepsPerQuarter; dropping them keeps parse(to_json(x)) == x.
+    seq.total_quantized_steps = 0;
+    for (Note& n : seq.notes) n.quantized_start_step = n.quantized_end_step = 0;
+  }
   sort_notes(seq);
   for (const Note& n : seq.notes) {
     seq.total_time = std::max(seq.total_time, n.end_time);
@@ -354,7 +359,7 @@ Result<NoteSequence> parse_note_sequence(std::string_view json_text, const Parse
   json j;
   try {
     j = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     std::string what = e.what();
     // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep line/column and reason.
     if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);

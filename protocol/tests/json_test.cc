@@ -115,6 +115,18 @@ TEST(Json, UnquantizedOutputHasNoStepFields) {
   EXPECT_EQ(out["notes"][0]["endTime"], 0.5);
 }
 
+TEST(Json, UnquantizedSequenceDropsStaleSteps) {
+  // Found by fuzz_json: steps without quantizationInfo would not survive to_json.
+  auto seq = parse_note_sequence(std::string_view(
+      R"({"notes":[{"pitch":28,"quantizedEndStep":"8","endTime":1}],"totalQuantizedSteps":17})"));
+  ASSERT_TRUE(seq.ok()) << seq.error().message;
+  EXPECT_EQ(seq->notes[0].quantized_end_step, 0);
+  EXPECT_EQ(seq->total_quantized_steps, 0);
+  auto again = parse_note_sequence(to_json(*seq));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *seq);
+}
+
 TEST(Json, SortsNotesAndRaisesTotals) {
   auto seq = parse_note_sequence(std::string_view(R"({"notes":[
       {"pitch":67,"startTime":2,"endTime":3},
@@ -133,6 +145,14 @@ TEST(Json, MalformedJsonTextIsInvalidRequestWithPosition) {
   EXPECT_EQ(seq.error().kind, ErrorKind::kInvalidRequest);
   EXPECT_NE(seq.error().message.find("invalid JSON"), std::string::npos);
   EXPECT_NE(seq.error().message.find("line 1"), std::string::npos) << seq.error().message;
+}
+
+TEST(Json, NumberOverflowIsInvalidRequest) {
+  // Found by fuzz_json: nlohmann throws out_of_range, not parse_error, for this one.
+  auto seq = parse_note_sequence(std::string_view(R"({"totalTime": 1e999})"));
+  ASSERT_FALSE(seq.ok());
+  EXPECT_EQ(seq.error().kind, ErrorKind::kInvalidRequest);
+  EXPECT_NE(seq.error().message.find("number overflow"), std::string::npos) << seq.error().message;
 }
 
 TEST(Json, LocationPrefixIsPrepended) {

@@ -32,7 +32,8 @@ struct ParseReport {
 };
 
 // Parses and validates. On success notes are sorted (sort_notes) and totalTime /
-// totalQuantizedSteps are raised to cover every note. Locations refer to the input's indices.
+// totalQuantizedSteps are raised to cover every note; in an unquantized sequence step fields
+// are dropped (zero). Locations refer to the input's indices.
 ParseReport parse_note_sequence_report(const nlohmann::json& j, const ParseOptions& options = {});
 
 // Same, as a Result: kInvalidRequest carrying the combined message of every problem.
