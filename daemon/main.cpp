@@ -37,7 +37,8 @@ int run_daemon(const Options& options, const sigset_t& stop_signals) {
   if (!models_dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_directory(models_dir, ec)) {
-      return fail(kExitBadOption, "models folder '" + models_dir + "' does not exist (--models / CLIPGEN_MODELS)");
+      return fail(kExitBadOption,
+                  "models folder '" + models_dir + "' does not exist (--models / CLIPGEN_MODELS)");
     }
   } else {
     models_dir = first_existing_dir(default_models_dirs(executable_dir()));
@@ -48,10 +49,11 @@ int run_daemon(const Options& options, const sigset_t& stop_signals) {
   }
 
   if (!is_loopback_bind_address(options.host) && options.api_key.empty()) {
-    return fail(kExitInsecure, "refusing to listen on " + options.host +
-                                   " without an API key: anyone on the network could use the daemon. "
-                                   "Set CLIPGEN_API_KEY (or --api-key), or keep the default "
-                                   "--host 127.0.0.1");
+    return fail(kExitInsecure,
+                "refusing to listen on " + options.host +
+                    " without an API key: anyone on the network could use the daemon. "
+                    "Set CLIPGEN_API_KEY (or --api-key), or keep the default "
+                    "--host 127.0.0.1");
   }
 
   auto backend = make_backend(options, models_dir);
@@ -70,8 +72,9 @@ int run_daemon(const Options& options, const sigset_t& stop_signals) {
   });
 
   spdlog::info("models folder: {}", models_dir);
-  spdlog::info("clipgend {} listening on {} ({} HTTP threads, {} workers, queue {})", CLIPGEN_VERSION,
-               server.url(), options.http_threads(), options.workers, options.queue);
+  spdlog::info("clipgend {} listening on {} ({} HTTP threads, {} workers, queue {})",
+               CLIPGEN_VERSION, server.url(), options.http_threads(), options.workers,
+               options.queue);
   // Machine-readable line for scripts and tests (e.g. with --port 0).
   std::printf("clipgend listening on %s\n", server.url().c_str());
   std::fflush(stdout);

@@ -52,7 +52,8 @@ Result<Reply> run_tool(const ApiContext& ctx, const std::string& tool, const nlo
                      " requests are already waiting; try again shortly"};
   }
   std::unique_lock<std::mutex> lock(pending->mutex);
-  if (!pending->done.wait_for(lock, ctx.request_timeout, [&] { return pending->result.has_value(); })) {
+  if (!pending->done.wait_for(lock, ctx.request_timeout,
+                              [&] { return pending->result.has_value(); })) {
     pending->abandoned = true;
     return Error{ErrorKind::kUnavailable,
                  "the " + tool + " request took longer than " +

@@ -1,7 +1,6 @@
 #include "dispatcher.h"
 
 #include <exception>
-
 #include <nlohmann/json.hpp>
 
 #include "error_envelope.h"
@@ -27,7 +26,8 @@ Outgoing error_response(const Error& error) {
   out.status = http_status(error.kind);
   out.body = dump(error_envelope(error));
   out.error = error;
-  if (error.kind == ErrorKind::kUnauthorized) out.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (error.kind == ErrorKind::kUnauthorized)
+    out.headers.emplace_back("WWW-Authenticate", "Bearer");
   return out;
 }
 
@@ -60,8 +60,9 @@ Outgoing Dispatcher::handle_checked(const Incoming& request) const {
 
   const Router::Match match = router_.find(request.method, request.path);
   if (match.allowed.empty()) {
-    return with_cors(error_response(
-        {ErrorKind::kNotFound, "no route " + request.path + "; the API is described in docs/api.md"}));
+    return with_cors(
+        error_response({ErrorKind::kNotFound,
+                        "no route " + request.path + "; the API is described in docs/api.md"}));
   }
   const std::string allow = Router::allow_header(match.allowed);
 
@@ -72,22 +73,25 @@ Outgoing Dispatcher::handle_checked(const Incoming& request) const {
     out.headers.emplace_back("Allow", allow);
     if (origin) {
       out.headers.emplace_back("Access-Control-Allow-Methods", allow);
-      out.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, Authorization, X-API-Key");
+      out.headers.emplace_back("Access-Control-Allow-Headers",
+                               "Content-Type, Authorization, X-API-Key");
       out.headers.emplace_back("Access-Control-Max-Age", "600");
     }
     return with_cors(std::move(out));
   }
 
   if (!match.path_is_public) {
-    if (auto s = check_api_key(policy_, request.header("Authorization"), request.header("X-API-Key"));
+    if (auto s =
+            check_api_key(policy_, request.header("Authorization"), request.header("X-API-Key"));
         !s) {
       return with_cors(error_response(s.error()));
     }
   }
 
   if (!match.route) {
-    Outgoing out = error_response({ErrorKind::kMethodNotAllowed,
-                                   request.path + " does not accept " + request.method + "; use " + allow});
+    Outgoing out =
+        error_response({ErrorKind::kMethodNotAllowed,
+                        request.path + " does not accept " + request.method + "; use " + allow});
     out.headers.emplace_back("Allow", allow);
     return with_cors(std::move(out));
   }
@@ -98,7 +102,8 @@ Outgoing Dispatcher::handle_checked(const Incoming& request) const {
                                           " (the daemon's --max-body); send a smaller clip"}));
   }
   if (request.body_unreadable) {
-    return with_cors(error_response({ErrorKind::kInvalidRequest, "the request body could not be read"}));
+    return with_cors(
+        error_response({ErrorKind::kInvalidRequest, "the request body could not be read"}));
   }
 
   Call call{request.method == "HEAD" ? "GET" : request.method, request.path, nullptr};
@@ -113,8 +118,9 @@ Outgoing Dispatcher::handle_checked(const Incoming& request) const {
     auto parsed = parse_json_body(request.body);
     if (!parsed) return with_cors(error_response(parsed.error()));
     if (!parsed->is_object()) {
-      return with_cors(error_response(
-          {ErrorKind::kInvalidRequest, "body must be a JSON object, got " + std::string(parsed->type_name())}));
+      return with_cors(
+          error_response({ErrorKind::kInvalidRequest,
+                          "body must be a JSON object, got " + std::string(parsed->type_name())}));
     }
     call.body = std::move(*parsed);
   }

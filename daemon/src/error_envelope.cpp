@@ -25,8 +25,10 @@ std::string_view trim(std::string_view s) {
 // keep only the part a person needs.
 std::string parse_reason(const std::string& what) {
   std::string_view w(what);
-  if (auto dash = w.rfind(" - "); dash != std::string_view::npos) return std::string(w.substr(dash + 3));
-  if (auto colon = w.rfind(": "); colon != std::string_view::npos) return std::string(w.substr(colon + 2));
+  if (auto dash = w.rfind(" - "); dash != std::string_view::npos)
+    return std::string(w.substr(dash + 3));
+  if (auto colon = w.rfind(": "); colon != std::string_view::npos)
+    return std::string(w.substr(colon + 2));
   return what;
 }
 
@@ -41,16 +43,26 @@ nlohmann::json error_envelope(const Error& error) {
 
 Error error_for_status(int status) {
   switch (status) {
-    case 401: return {ErrorKind::kUnauthorized, "an API key is required"};
-    case 403: return {ErrorKind::kForbidden, "this request is not allowed"};
-    case 404: return {ErrorKind::kNotFound, "no such route; see GET /v1/models and docs/api.md"};
-    case 405: return {ErrorKind::kMethodNotAllowed, "this route does not accept that method"};
-    case 413: return {ErrorKind::kPayloadTooLarge, "the request body is too large"};
-    case 414: return {ErrorKind::kInvalidRequest, "the request URI is too long"};
-    case 415: return {ErrorKind::kUnsupportedMediaType, "send Content-Type: application/json"};
-    case 422: return {ErrorKind::kUnprocessable, "the request cannot be processed"};
-    case 503: return {ErrorKind::kUnavailable, "the daemon cannot serve this request right now"};
-    default: break;
+    case 401:
+      return {ErrorKind::kUnauthorized, "an API key is required"};
+    case 403:
+      return {ErrorKind::kForbidden, "this request is not allowed"};
+    case 404:
+      return {ErrorKind::kNotFound, "no such route; see GET /v1/models and docs/api.md"};
+    case 405:
+      return {ErrorKind::kMethodNotAllowed, "this route does not accept that method"};
+    case 413:
+      return {ErrorKind::kPayloadTooLarge, "the request body is too large"};
+    case 414:
+      return {ErrorKind::kInvalidRequest, "the request URI is too long"};
+    case 415:
+      return {ErrorKind::kUnsupportedMediaType, "send Content-Type: application/json"};
+    case 422:
+      return {ErrorKind::kUnprocessable, "the request cannot be processed"};
+    case 503:
+      return {ErrorKind::kUnavailable, "the daemon cannot serve this request right now"};
+    default:
+      break;
   }
   if (status >= 400 && status < 500) {
     return {ErrorKind::kInvalidRequest, "the request could not be understood as HTTP"};

@@ -41,13 +41,15 @@ Error bad_value(const RawValue& raw, const std::string& why) {
 
 Result<long long> parse_integer(const RawValue& raw, long long lo, long long hi) {
   const std::string v = trim(raw.values.back());
-  if (v.empty() || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); }) ||
+  if (v.empty() ||
+      !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); }) ||
       v.size() > 12) {
     return bad_value(raw, "is not a whole number");
   }
   const long long n = std::stoll(v);
   if (n < lo || n > hi) {
-    return bad_value(raw, "is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) + ")");
+    return bad_value(raw,
+                     "is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) + ")");
   }
   return n;
 }
@@ -57,7 +59,8 @@ Result<long long> parse_size(const RawValue& raw, long long lo, long long hi) {
   std::string v = trim(raw.values.back());
   size_t digits = 0;
   while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits]))) ++digits;
-  if (digits == 0 || digits > 12) return bad_value(raw, "is not a size (e.g. 1048576, 512KiB, 1MiB)");
+  if (digits == 0 || digits > 12)
+    return bad_value(raw, "is not a size (e.g. 1048576, 512KiB, 1MiB)");
   std::string unit = v.substr(digits);
   std::transform(unit.begin(), unit.end(), unit.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -73,8 +76,8 @@ Result<long long> parse_size(const RawValue& raw, long long lo, long long hi) {
   }
   const long long n = std::stoll(v.substr(0, digits)) * mult;
   if (n < lo || n > hi) {
-    return bad_value(raw, "is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) +
-                              " bytes)");
+    return bad_value(
+        raw, "is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) + " bytes)");
   }
   return n;
 }
@@ -92,7 +95,8 @@ const std::vector<OptionSpec>& option_specs() {
       {"host", "CLIPGEN_HOST", "ADDR", "127.0.0.1",
        "address to listen on; a non-loopback address requires --api-key", false},
       {"port", "CLIPGEN_PORT", "N", "7311", "TCP port; 0 picks a free one", false},
-      {"models", "CLIPGEN_MODELS", "DIR", "<exe>/../../models/shipped, <prefix>/share/clipgen/models",
+      {"models", "CLIPGEN_MODELS", "DIR",
+       "<exe>/../../models/shipped, <prefix>/share/clipgen/models",
        "folder holding the model files (*.pt)", false},
       {"device", "CLIPGEN_DEVICE", "DEV", "auto", "auto, cpu, cuda, cuda:N or mps", false},
       {"api-key", "CLIPGEN_API_KEY", "KEY", "none",
@@ -143,10 +147,12 @@ Result<CommandLine> read_flags(const std::vector<std::string>& args) {
       name.resize(eq);
     }
     const OptionSpec* spec = find_spec(name);
-    if (!spec) return Error{ErrorKind::kInvalidRequest, "unknown option '--" + name + "'; see --help"};
+    if (!spec)
+      return Error{ErrorKind::kInvalidRequest, "unknown option '--" + name + "'; see --help"};
     if (!value) {
       if (i + 1 >= args.size()) {
-        return Error{ErrorKind::kInvalidRequest, "--" + name + " needs a value (" + spec->arg + ")"};
+        return Error{ErrorKind::kInvalidRequest,
+                     "--" + name + " needs a value (" + spec->arg + ")"};
       }
       value = args[++i];
     }
@@ -178,7 +184,8 @@ Result<Options> resolve_options(const std::vector<RawLayer>& layers_low_to_high)
   RawLayer merged;
   for (const auto& layer : layers_low_to_high) {
     for (const auto& [name, raw] : layer) {
-      if (!find_spec(name)) return Error{ErrorKind::kInvalidRequest, raw.origin + ": unknown option"};
+      if (!find_spec(name))
+        return Error{ErrorKind::kInvalidRequest, raw.origin + ": unknown option"};
       if (!raw.values.empty()) merged[name] = raw;
     }
   }
@@ -203,7 +210,8 @@ Result<Options> resolve_options(const std::vector<RawLayer>& layers_low_to_high)
   if (const auto* r = get("models")) o.models_dir = trim(r->values.back());
   if (const auto* r = get("device")) {
     o.device = trim(r->values.back());
-    if (!valid_device(o.device)) return bad_value(*r, "is not a device (auto, cpu, cuda, cuda:N, mps)");
+    if (!valid_device(o.device))
+      return bad_value(*r, "is not a device (auto, cpu, cuda, cuda:N, mps)");
   }
   if (const auto* r = get("api-key")) {
     o.api_key = trim(r->values.back());
@@ -230,7 +238,8 @@ Result<Options> resolve_options(const std::vector<RawLayer>& layers_low_to_high)
     auto n = parse_integer(*r, 0, kMaxCount);
     if (!n) return n.error();
     o.threads = static_cast<size_t>(*n);
-    if (o.threads != 0 && o.threads < 2) return bad_value(*r, "is too few; use 0 (auto) or 2 or more");
+    if (o.threads != 0 && o.threads < 2)
+      return bad_value(*r, "is too few; use 0 (auto) or 2 or more");
   }
   if (const auto* r = get("request-timeout")) {
     auto n = parse_integer(*r, 1, 24 * 3600);
@@ -254,7 +263,8 @@ std::string help_text() {
   out << "clipgend: the ClipGen daemon (HTTP/JSON on loopback, API v1; see docs/api.md)\n\n"
          "usage: clipgend [options]\n\n"
          "Each option can also be set by its environment variable or in the settings file;\n"
-         "a flag wins over the variable, the variable over the file, the file over the default.\n\n";
+         "a flag wins over the variable, the variable over the file, the file over the "
+         "default.\n\n";
   for (const auto& s : option_specs()) {
     std::string flag = std::string("--") + s.name + " " + s.arg;
     out << "  " << flag << std::string(flag.size() < 24 ? 24 - flag.size() : 1, ' ') << s.help

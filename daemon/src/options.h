@@ -18,19 +18,19 @@ constexpr int kDefaultPort = 7311;
 
 struct Options {
   std::string host = "127.0.0.1";
-  int port = kDefaultPort;              // 0 picks a free port
-  std::string models_dir;               // empty: the default folder (see default_models_dirs)
-  std::string device = "auto";          // auto | cpu | cuda | cuda:N | mps
-  std::string api_key;                  // empty: no key required (loopback only)
+  int port = kDefaultPort;      // 0 picks a free port
+  std::string models_dir;       // empty: the default folder (see default_models_dirs)
+  std::string device = "auto";  // auto | cpu | cuda | cuda:N | mps
+  std::string api_key;          // empty: no key required (loopback only)
   std::vector<std::string> allow_origins;
   std::vector<std::string> allow_hosts;
-  std::size_t max_body = 1024 * 1024;   // bytes
-  std::size_t queue = 16;               // tool requests waiting beyond the running ones
-  std::size_t workers = 1;              // tool requests run at once
-  std::size_t threads = 0;              // HTTP threads; 0: queue + workers + 8
+  std::size_t max_body = 1024 * 1024;  // bytes
+  std::size_t queue = 16;              // tool requests waiting beyond the running ones
+  std::size_t workers = 1;             // tool requests run at once
+  std::size_t threads = 0;             // HTTP threads; 0: queue + workers + 8
   int request_timeout_s = 120;
   std::string log_level = "info";
-  std::string log_file;                 // empty: the platform's log folder; "none": stderr only
+  std::string log_file;  // empty: the platform's log folder; "none": stderr only
 
   std::size_t http_threads() const { return threads ? threads : queue + workers + 8; }
 };
@@ -49,7 +49,7 @@ struct OptionSpec {
   const char* arg;   // placeholder in --help
   const char* default_text;
   const char* help;
-  bool repeatable;   // flags may repeat; every layer also takes a comma-separated list
+  bool repeatable;  // flags may repeat; every layer also takes a comma-separated list
 };
 const std::vector<OptionSpec>& option_specs();
 

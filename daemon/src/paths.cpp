@@ -5,6 +5,7 @@
 
 #if defined(__APPLE__)
 #include <mach-o/dyld.h>
+
 #include <cstdint>
 #endif
 

@@ -4,7 +4,9 @@
 
 namespace clipgen::daemon {
 
-void Router::add(Route route) { routes_.push_back(std::move(route)); }
+void Router::add(Route route) {
+  routes_.push_back(std::move(route));
+}
 
 Router::Match Router::find(std::string_view method, std::string_view path) const {
   const std::string_view m = method == "HEAD" ? std::string_view("GET") : method;

@@ -13,7 +13,7 @@
 namespace clipgen::daemon {
 
 struct Call {
-  std::string method;   // HEAD arrives as GET
+  std::string method;  // HEAD arrives as GET
   std::string path;
   nlohmann::json body;  // the parsed JSON object for routes that take one, else null
 };
@@ -38,9 +38,9 @@ class Router {
   void add(Route route);
 
   struct Match {
-    const Route* route = nullptr;       // null: no handler for this method
-    std::vector<std::string> allowed;   // methods the path accepts; empty: unknown path
-    bool path_is_public = false;        // some route on the path needs no API key
+    const Route* route = nullptr;      // null: no handler for this method
+    std::vector<std::string> allowed;  // methods the path accepts; empty: unknown path
+    bool path_is_public = false;       // some route on the path needs no API key
   };
   // HEAD matches GET routes.
   Match find(std::string_view method, std::string_view path) const;

@@ -50,7 +50,8 @@ int bind_errno(const std::string& host, int port) {
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE;
   addrinfo* result = nullptr;
-  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &result) != 0) return EADDRNOTAVAIL;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &result) != 0)
+    return EADDRNOTAVAIL;
   int err = 0;
   for (addrinfo* ai = result; ai; ai = ai->ai_next) {
     const int fd = ::socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
@@ -109,15 +110,17 @@ struct Server::Impl {
     Router router;
     add_api_routes(router, api);
     SecurityPolicy policy{options.allow_hosts, options.allow_origins, options.api_key};
-    if (!is_loopback_bind_address(options.host) && options.host != "0.0.0.0" && options.host != "::") {
+    if (!is_loopback_bind_address(options.host) && options.host != "0.0.0.0" &&
+        options.host != "::") {
       policy.allowed_hosts.push_back(options.host);  // the name clients use to reach us
     }
-    dispatcher = std::make_unique<Dispatcher>(std::move(policy), options.max_body, std::move(router));
+    dispatcher =
+        std::make_unique<Dispatcher>(std::move(policy), options.max_body, std::move(router));
     configure();
   }
 
-  void serve(const httplib::Request& req, httplib::Response& res, std::string body,
-             bool too_large, bool unreadable) {
+  void serve(const httplib::Request& req, httplib::Response& res, std::string body, bool too_large,
+             bool unreadable) {
     Incoming in = to_incoming(req);
     in.body = std::move(body);
     in.body_too_large = too_large;
@@ -171,7 +174,8 @@ struct Server::Impl {
       t_request_error.reset();
       // A POST without Content-Length or chunked encoding has no body; cpp-httplib would
       // otherwise wait for the connection to close.
-      if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") && !declares_body(req)) {
+      if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") &&
+          !declares_body(req)) {
         serve(req, res, "", false, false);
         return httplib::Server::HandlerResponse::Handled;
       }
@@ -194,15 +198,15 @@ struct Server::Impl {
 
     // Failures cpp-httplib answers itself (unparsable request, URI too long) get the envelope
     // too; responses that already carry one pass through.
-    http.set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      Outgoing out = error_response(error_for_status(res.status));
-      const int status = res.status;
-      write(out, res);
-      res.status = status;
-      return httplib::Server::HandlerResponse::Handled;
-    }));
+    http.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          Outgoing out = error_response(error_for_status(res.status));
+          const int status = res.status;
+          write(out, res);
+          res.status = status;
+          return httplib::Server::HandlerResponse::Handled;
+        }));
     http.set_exception_handler(
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
           std::string what = "unknown exception";
@@ -218,14 +222,16 @@ struct Server::Impl {
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       std::string ms = "-";
       if (t_request_start != Clock::time_point{}) {
-        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t_request_start);
+        const auto us =
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t_request_start);
         ms = fmt::format("{:.1f}", static_cast<double>(us.count()) / 1000.0);
       }
       spdlog::info("{} {} {} {} ms", printable(req.method), printable(req.path), res.status, ms);
       if (t_request_error) {
         const auto level = res.status >= 500 ? spdlog::level::err : spdlog::level::warn;
         spdlog::log(level, "{} {} -> {} {}: {}", printable(req.method), printable(req.path),
-                    res.status, type_name(t_request_error->kind), printable(t_request_error->message));
+                    res.status, type_name(t_request_error->kind),
+                    printable(t_request_error->message));
       }
       t_request_start = Clock::time_point{};
       t_request_error.reset();
@@ -240,7 +246,8 @@ Server::~Server() = default;
 
 std::optional<BindFailure> Server::bind() {
   const Options& o = impl_->options;
-  const int port = o.port == 0 ? impl_->http.bind_to_any_port(o.host) : (impl_->http.bind_to_port(o.host, o.port) ? o.port : -1);
+  const int port = o.port == 0 ? impl_->http.bind_to_any_port(o.host)
+                               : (impl_->http.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port > 0) {
     port_ = port;
     return std::nullopt;
@@ -255,7 +262,8 @@ std::optional<BindFailure> Server::bind() {
                     : err == EADDRNOTAVAIL ? "it is not an address of this machine"
                     : err != 0             ? std::strerror(err)
                                            : "the system refused";
-  return BindFailure{false, "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + why};
+  return BindFailure{false,
+                     "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + why};
 }
 
 std::string Server::url() const {

@@ -8,7 +8,9 @@ WorkQueue::WorkQueue(std::size_t workers, std::size_t capacity)
   for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
 }
 
-WorkQueue::~WorkQueue() { shutdown(); }
+WorkQueue::~WorkQueue() {
+  shutdown();
+}
 
 bool WorkQueue::try_submit(Job job) {
   {

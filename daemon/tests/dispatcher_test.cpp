@@ -42,15 +42,23 @@ std::string header(const Outgoing& out, const std::string& name) {
   return "";
 }
 
-std::string error_type(const Outgoing& out) { return json::parse(out.body)["error"]["type"]; }
+std::string error_type(const Outgoing& out) {
+  return json::parse(out.body)["error"]["type"];
+}
 
 class DispatcherTest : public ::testing::Test {
  protected:
   Dispatcher make(SecurityPolicy policy = {}) {
     Router r;
-    r.add(Route{"GET", "/v1/health", [](const Call&) -> Result<Reply> { return Reply{200, {{"status", "ok"}}}; },
+    r.add(Route{"GET", "/v1/health",
+                [](const Call&) -> Result<Reply> {
+                  return Reply{200, {{"status", "ok"}}};
+                },
                 false, true});
-    r.add(Route{"GET", "/v1/models", [](const Call&) -> Result<Reply> { return Reply{200, {{"models", json::array()}}}; },
+    r.add(Route{"GET", "/v1/models",
+                [](const Call&) -> Result<Reply> {
+                  return Reply{200, {{"models", json::array()}}};
+                },
                 false, false});
     r.add(Route{"POST", "/v1/echo",
                 [this](const Call& c) -> Result<Reply> {
@@ -59,10 +67,13 @@ class DispatcherTest : public ::testing::Test {
                 },
                 true, false});
     r.add(Route{"POST", "/v1/sad",
-                [](const Call&) -> Result<Reply> { return Error{ErrorKind::kUnprocessable, "empty clip"}; },
+                [](const Call&) -> Result<Reply> {
+                  return Error{ErrorKind::kUnprocessable, "empty clip"};
+                },
                 true, false});
     r.add(Route{"POST", "/v1/throws",
-                [](const Call&) -> Result<Reply> { throw std::runtime_error("boom"); }, true, false});
+                [](const Call&) -> Result<Reply> { throw std::runtime_error("boom"); }, true,
+                false});
     return Dispatcher(std::move(policy), 1024, std::move(r));
   }
   json seen;
@@ -100,7 +111,12 @@ TEST_F(DispatcherTest, WrongMethodIs405WithAllow) {
   EXPECT_EQ(out.status, 405);
   EXPECT_EQ(error_type(out), "method_not_allowed");
   EXPECT_EQ(header(out, "Allow"), "GET, HEAD, OPTIONS");
-  auto get_on_post = make().handle([] { Req q; q.path = "/v1/echo"; return q; }().incoming());
+  auto get_on_post = make().handle([] {
+    Req q;
+    q.path = "/v1/echo";
+    return q;
+  }()
+                                       .incoming());
   EXPECT_EQ(get_on_post.status, 405);
   EXPECT_EQ(header(get_on_post, "Allow"), "POST, OPTIONS");
 }
@@ -171,7 +187,8 @@ TEST_F(DispatcherTest, PostChecksContentTypeThenJson) {
   auto bad = d.handle(post("/v1/echo", R"({"kind": )").incoming());
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(error_type(bad), "invalid_request");
-  EXPECT_NE(json::parse(bad.body)["error"]["message"].get<std::string>().find("at byte"), std::string::npos);
+  EXPECT_NE(json::parse(bad.body)["error"]["message"].get<std::string>().find("at byte"),
+            std::string::npos);
 
   auto not_object = d.handle(post("/v1/echo", "[1, 2]").incoming());
   EXPECT_EQ(not_object.status, 400);

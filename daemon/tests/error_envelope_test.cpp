@@ -15,12 +15,16 @@ TEST(ErrorEnvelope, HasCodeTypeAndMessage) {
 }
 
 TEST(ErrorEnvelope, EveryKindUsesTheContractStatus) {
-  const std::pair<ErrorKind, int> expected[] = {
-      {ErrorKind::kInvalidRequest, 400},       {ErrorKind::kUnauthorized, 401},
-      {ErrorKind::kForbidden, 403},            {ErrorKind::kNotFound, 404},
-      {ErrorKind::kMethodNotAllowed, 405},     {ErrorKind::kPayloadTooLarge, 413},
-      {ErrorKind::kUnsupportedMediaType, 415}, {ErrorKind::kUnprocessable, 422},
-      {ErrorKind::kUnavailable, 503},          {ErrorKind::kInternal, 500}};
+  const std::pair<ErrorKind, int> expected[] = {{ErrorKind::kInvalidRequest, 400},
+                                                {ErrorKind::kUnauthorized, 401},
+                                                {ErrorKind::kForbidden, 403},
+                                                {ErrorKind::kNotFound, 404},
+                                                {ErrorKind::kMethodNotAllowed, 405},
+                                                {ErrorKind::kPayloadTooLarge, 413},
+                                                {ErrorKind::kUnsupportedMediaType, 415},
+                                                {ErrorKind::kUnprocessable, 422},
+                                                {ErrorKind::kUnavailable, 503},
+                                                {ErrorKind::kInternal, 500}};
   for (const auto& [kind, status] : expected) {
     EXPECT_EQ(error_envelope({kind, "m"})["error"]["code"], status);
   }

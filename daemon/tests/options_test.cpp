@@ -15,7 +15,8 @@ Getenv env_of(std::map<std::string, std::string> vars) {
   };
 }
 
-Result<Options> resolve(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+Result<Options> resolve(std::vector<std::string> args,
+                        std::map<std::string, std::string> env = {}) {
   auto cl = read_flags(args);
   if (!cl) return cl.error();
   return resolve_options({read_environment(env_of(std::move(env))), cl->flags});
@@ -39,8 +40,11 @@ TEST(Options, Defaults) {
 }
 
 TEST(Options, EnvironmentOverridesDefaults) {
-  auto o = resolve({}, {{"CLIPGEN_PORT", "9000"}, {"CLIPGEN_API_KEY", "k"}, {"CLIPGEN_QUEUE", "3"},
-                        {"CLIPGEN_MODELS", "/m"}, {"CLIPGEN_MAX_BODY", "64KiB"}});
+  auto o = resolve({}, {{"CLIPGEN_PORT", "9000"},
+                        {"CLIPGEN_API_KEY", "k"},
+                        {"CLIPGEN_QUEUE", "3"},
+                        {"CLIPGEN_MODELS", "/m"},
+                        {"CLIPGEN_MAX_BODY", "64KiB"}});
   ASSERT_TRUE(o.ok()) << o.error().message;
   EXPECT_EQ(o->port, 9000);
   EXPECT_EQ(o->api_key, "k");
@@ -50,7 +54,8 @@ TEST(Options, EnvironmentOverridesDefaults) {
 }
 
 TEST(Options, FlagOverridesEnvironment) {
-  auto o = resolve({"--port", "9001", "--queue=5"}, {{"CLIPGEN_PORT", "9000"}, {"CLIPGEN_QUEUE", "3"}});
+  auto o =
+      resolve({"--port", "9001", "--queue=5"}, {{"CLIPGEN_PORT", "9000"}, {"CLIPGEN_QUEUE", "3"}});
   ASSERT_TRUE(o.ok()) << o.error().message;
   EXPECT_EQ(o->port, 9001);
   EXPECT_EQ(o->queue, 5u);

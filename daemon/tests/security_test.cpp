@@ -49,8 +49,8 @@ TEST(CheckOrigin, OnlyListedOriginsPass) {
   p.allowed_origins = {"http://localhost:3000"};
   EXPECT_TRUE(check_origin(p, std::string_view("http://localhost:3000")).ok());
   EXPECT_TRUE(check_origin(p, std::string_view("HTTP://LOCALHOST:3000/")).ok());
-  for (const char* o : {"http://localhost:3001", "https://localhost:3000", "null",
-                        "http://evil.example"}) {
+  for (const char* o :
+       {"http://localhost:3001", "https://localhost:3000", "null", "http://evil.example"}) {
     auto s = check_origin(p, std::string_view(o));
     ASSERT_FALSE(s.ok()) << o;
     EXPECT_EQ(s.error().kind, ErrorKind::kForbidden);
@@ -108,7 +108,8 @@ TEST(LoopbackBindAddress, KnowsLoopbackFromTheRest) {
   for (const char* a : {"127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"}) {
     EXPECT_TRUE(is_loopback_bind_address(a)) << a;
   }
-  for (const char* a : {"0.0.0.0", "::", "192.168.1.5", "10.0.0.1", "example.com", "127.0.0.1.nip.io"}) {
+  for (const char* a :
+       {"0.0.0.0", "::", "192.168.1.5", "10.0.0.1", "example.com", "127.0.0.1.nip.io"}) {
     EXPECT_FALSE(is_loopback_bind_address(a)) << a;
   }
 }

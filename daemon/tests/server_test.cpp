@@ -212,6 +212,26 @@ TEST_F(ServerTest, PostWithoutBodyIsAnsweredNotHung) {
   EXPECT_EQ(error_of(r)["type"], "invalid_request");
 }
 
+TEST_F(ServerTest, StopLetsTheToolRequestInFlightFinish) {
+  start();
+  int status = 0;
+  std::string body;
+  std::thread caller([&] {
+    auto r = client().Post("/v1/block", R"({"n": 1})", "application/json");
+    if (r) {
+      status = r->status;
+      body = r->body;
+    }
+  });
+  backend->wait_blocked(1);
+  server->stop();  // the listener closes; the request is still inside the backend
+  backend->release();
+  caller.join();
+  thread.join();  // run() returned after the request completed
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(json::parse(body)["echo"]["n"], 1);
+}
+
 TEST_F(ServerTest, StopBeforeRunReturnsPromptly) {
   Options o;
   o.port = 0;

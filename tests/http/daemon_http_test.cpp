@@ -159,7 +159,8 @@ TEST_F(SharedDaemon, JsonThatIsNotAnObjectIs400) {
 TEST_F(SharedDaemon, WrongContentTypeIs415) {
   auto r = client(port()).Post("/v1/generate", R"({"kind": "drums"})", "text/plain");
   expect_envelope(r, 415, "unsupported_media_type");
-  auto form = client(port()).Post("/v1/generate", "kind=drums", "application/x-www-form-urlencoded");
+  auto form =
+      client(port()).Post("/v1/generate", "kind=drums", "application/x-www-form-urlencoded");
   expect_envelope(form, 415, "unsupported_media_type");
 }
 
@@ -208,7 +209,8 @@ TEST_F(SharedDaemon, ForeignHostHeaderIs403) {
     expect_envelope(r, 403, "forbidden");
   }
   const std::string p = std::to_string(port());
-  for (const std::string& host : {"localhost:" + p, "127.0.0.1:" + p, "[::1]:" + p, std::string("localhost")}) {
+  for (const std::string& host :
+       {"localhost:" + p, "127.0.0.1:" + p, "[::1]:" + p, std::string("localhost")}) {
     auto r = c.Get("/v1/health", httplib::Headers{{"Host", host}});
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200) << host;
@@ -227,11 +229,13 @@ TEST_F(SharedDaemon, OriginMustBeOnTheAllowList) {
   ASSERT_TRUE(no_origin);
   EXPECT_EQ(no_origin->status, 200);
   EXPECT_FALSE(no_origin->has_header("Access-Control-Allow-Origin"));
-  auto preflight = c.Options("/v1/generate", httplib::Headers{{"Origin", "http://localhost:5173"},
-                                                             {"Access-Control-Request-Method", "POST"}});
+  auto preflight =
+      c.Options("/v1/generate", httplib::Headers{{"Origin", "http://localhost:5173"},
+                                                 {"Access-Control-Request-Method", "POST"}});
   ASSERT_TRUE(preflight);
   EXPECT_EQ(preflight->status, 204);
-  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Methods").find("POST"), std::string::npos);
+  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Methods").find("POST"),
+            std::string::npos);
 }
 
 TEST_F(SharedDaemon, GarbageRequestLineGetsAnEnvelope) {
@@ -250,7 +254,8 @@ TEST_F(SharedDaemon, StaysHealthyAfterBadRequests) {
     // A client that hangs up halfway through its body.
     const int fd = connect_loopback(port());
     ASSERT_GE(fd, 0);
-    const std::string cut = "POST /v1/generate HTTP/1.1\r\nHost: localhost\r\nContent-Length: 50\r\n\r\n{";
+    const std::string cut =
+        "POST /v1/generate HTTP/1.1\r\nHost: localhost\r\nContent-Length: 50\r\n\r\n{";
     send(fd, cut.data(), cut.size(), MSG_NOSIGNAL);
     close(fd);
   }
@@ -262,7 +267,8 @@ TEST_F(SharedDaemon, StaysHealthyAfterBadRequests) {
 
 TEST(DaemonApiKey, RequiredEverywhereButHealth) {
   ModelsDir models;
-  DaemonProcess d(kBinary, {"--port", "0", "--models", models.path()}, {{"CLIPGEN_API_KEY", "k-123"}});
+  DaemonProcess d(kBinary, {"--port", "0", "--models", models.path()},
+                  {{"CLIPGEN_API_KEY", "k-123"}});
   ASSERT_TRUE(d.listening()) << d.stderr_text();
   ASSERT_TRUE(wait_ready(d.port()));
   auto c = client(d.port());
@@ -286,10 +292,12 @@ TEST(DaemonExit, TakenPortExitsWithCode3AndSaysSo) {
   ModelsDir models;
   DaemonProcess first(kBinary, {"--port", "0", "--models", models.path()});
   ASSERT_TRUE(first.listening()) << first.stderr_text();
-  DaemonProcess second(kBinary, {"--port", std::to_string(first.port()), "--models", models.path()});
+  DaemonProcess second(kBinary,
+                       {"--port", std::to_string(first.port()), "--models", models.path()});
   EXPECT_FALSE(second.listening());
   EXPECT_EQ(second.wait_exit(), 3);
-  EXPECT_NE(second.stderr_text().find("is already in use"), std::string::npos) << second.stderr_text();
+  EXPECT_NE(second.stderr_text().find("is already in use"), std::string::npos)
+      << second.stderr_text();
   auto r = client(first.port()).Get("/v1/health");  // the first one is untouched
   ASSERT_TRUE(r);
 }

@@ -53,8 +53,8 @@ DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::s
   std::vector<std::string> envs{"HOME=" + home_};
   for (char** e = environ; *e; ++e) {
     const std::string_view var(*e);
-    const bool own = var.rfind("CLIPGEN_", 0) == 0 || var.rfind("HOME=", 0) == 0 ||
-                     var.rfind("XDG_", 0) == 0;
+    const bool own =
+        var.rfind("CLIPGEN_", 0) == 0 || var.rfind("HOME=", 0) == 0 || var.rfind("XDG_", 0) == 0;
     if (!own) envs.emplace_back(*e);
   }
   for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
@@ -185,7 +185,8 @@ std::string read_response(int fd) {
       std::transform(head.begin(), head.end(), head.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
       const auto cl = head.find("content-length:");
-      const size_t body = cl == std::string::npos ? 0 : std::strtoul(head.c_str() + cl + 15, nullptr, 10);
+      const size_t body =
+          cl == std::string::npos ? 0 : std::strtoul(head.c_str() + cl + 15, nullptr, 10);
       if (out.size() >= end + 4 + body) return out.substr(0, end + 4 + body);
     }
     const ssize_t n = recv(fd, buf, sizeof(buf), 0);

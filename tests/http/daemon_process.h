@@ -15,7 +15,8 @@ namespace clipgen::test {
 class DaemonProcess {
  public:
   // Starts `binary args...` with the parent's environment minus every CLIPGEN_* and XDG_*
-  // variable, HOME set to a fresh temporary folder, plus `env`. Waits (bounded) until the daemon prints its listening line or exits.
+  // variable, HOME set to a fresh temporary folder, plus `env`. Waits (bounded) until the daemon
+  // prints its listening line or exits.
   DaemonProcess(const std::string& binary, const std::vector<std::string>& args,
                 const std::map<std::string, std::string>& env = {});
   ~DaemonProcess();
