@@ -162,6 +162,9 @@ struct Server::Impl {
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length(options.max_body);
     http.set_keep_alive_timeout(2);
+    // Answers are data for programs, never pages to render or cache.
+    http.set_default_headers(
+        {{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}});
     // cpp-httplib sets SO_REUSEPORT by default, which lets a second daemon share the port
     // silently; SO_REUSEADDR alone still allows a quick restart.
     http.set_socket_options([](socket_t sock) {

@@ -107,6 +107,7 @@ TEST_F(SharedDaemon, HealthIsOkOnceLoaded) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(json::parse(r->body)["status"], "ok");
+  EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff");
 }
 
 TEST_F(SharedDaemon, VersionNamesDaemonTorchAndDevice) {
