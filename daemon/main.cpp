@@ -1,10 +1,8 @@
 // clipgend: reads options (flags > environment > defaults), loads the models in the background,
 // serves HTTP until SIGINT/SIGTERM, then finishes the requests in flight and exits 0.
-#include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -18,6 +16,7 @@
 #include "paths.h"
 #include "security.h"
 #include "server.h"
+#include "stop_signals.h"
 
 #ifndef CLIPGEN_VERSION
 #define CLIPGEN_VERSION "0.0.0"
@@ -32,7 +31,7 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
-int run_daemon(const Options& options, const sigset_t& stop_signals) {
+int run_daemon(const Options& options, StopSignals& stop_signals) {
   std::string models_dir = options.models_dir;
   if (!models_dir.empty()) {
     std::error_code ec;
@@ -63,11 +62,10 @@ int run_daemon(const Options& options, const sigset_t& stop_signals) {
     return fail(failure->port_in_use ? kExitPortInUse : kExitCannotListen, failure->message);
   }
 
-  // Signals are blocked in every thread (set in main before any thread starts); this one waits.
-  std::thread signal_thread([&server, stop_signals] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    if (sig != SIGUSR1) spdlog::info("received signal {}; finishing requests in flight", sig);
+  // A signal that came while the models started loading is waiting in the pipe already.
+  std::thread signal_thread([&server, &stop_signals] {
+    const int sig = stop_signals.wait();
+    if (sig != 0) spdlog::info("received signal {}; finishing requests in flight", sig);
     server.stop();
   });
 
@@ -80,7 +78,7 @@ int run_daemon(const Options& options, const sigset_t& stop_signals) {
   std::fflush(stdout);
 
   server.run();
-  pthread_kill(signal_thread.native_handle(), SIGUSR1);  // wakes it if no signal came
+  stop_signals.wake();  // in case no signal came
   signal_thread.join();
   spdlog::info("clipgend stopped");
   return kExitOk;
@@ -89,14 +87,6 @@ int run_daemon(const Options& options, const sigset_t& stop_signals) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Block before any thread exists so that only the signal thread receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGUSR1);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   auto command = read_flags(std::vector<std::string>(argv + 1, argv + argc));
   if (!command) {
     std::cerr << "clipgend: " << command.error().message << std::endl;
@@ -128,6 +118,7 @@ int main(int argc, char** argv) {
   if (!log_warning.empty()) spdlog::warn("{}", log_warning);
   if (!file->empty()) spdlog::info("settings file: {}", config.path);
   try {
+    StopSignals stop_signals;
     return run_daemon(*options, stop_signals);
   } catch (const std::exception& e) {
     return fail(kExitInternal, std::string("internal error: ") + e.what());
