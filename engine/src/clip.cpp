@@ -104,10 +104,21 @@ Kind infer_kind(const protocol::NoteSequence& input, std::vector<std::string>& w
   return kind;
 }
 
-std::vector<GridNote> only_kind(const std::vector<GridNote>& notes, Kind kind) {
+std::vector<GridNote> only_kind(const std::vector<GridNote>& notes, Kind kind, bool named,
+                                const std::string& label, std::vector<std::string>& warnings) {
+  const bool drums = kind == Kind::kDrums;
   std::vector<GridNote> out;
   for (const auto& n : notes) {
-    if (n.isDrum == (kind == Kind::kDrums)) out.push_back(n);
+    if (n.isDrum == drums) out.push_back(n);
+  }
+  if (out.empty() && named && !notes.empty()) {
+    out = notes;
+    for (auto& n : out) n.isDrum = drums;
+    warnings.push_back(drums ? "no note of " + label +
+                                   " is marked as a drum (MIDI channel 10); all its notes were "
+                                   "read as drums"
+                             : "every note of " + label +
+                                   " is marked as a drum; all its notes were read as a melody");
   }
   return out;
 }

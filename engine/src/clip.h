@@ -40,8 +40,11 @@ Status require_four_four(const Clip& clip, std::string_view tool);
 // Kind from isDrum: drums when most notes are drums. Adds a warning when the clip mixes both.
 Kind infer_kind(const protocol::NoteSequence& input, std::vector<std::string>& warnings);
 
-// Keeps the notes of one kind (isDrum == drums).
-std::vector<GridNote> only_kind(const std::vector<GridNote>& notes, Kind kind);
+// Keeps the notes of one kind (isDrum == drums). When the caller named the kind (`named`) and
+// no note has it — a drum clip on a channel other than 10, say — every note is taken as that
+// kind, with a warning.
+std::vector<GridNote> only_kind(const std::vector<GridNote>& notes, Kind kind, bool named,
+                                const std::string& label, std::vector<std::string>& warnings);
 
 // Reduces a melody to its top line: a note is dropped when a higher note is sounding at its
 // onset or starts with it; each kept note ends no later than the next kept onset.

@@ -45,6 +45,19 @@ Result<std::string> resolve_device(const std::string& option) {
     return std::string("cpu");
   }
   if (option == "cpu") return option;
+  if (option.rfind("cuda:", 0) == 0) {  // a particular GPU
+    const std::string index = option.substr(5);
+    const bool digits = !index.empty() && index.size() < 4 &&
+                        index.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && torch::cuda::is_available() &&
+        std::stoul(index) < torch::cuda::device_count()) {
+      return option;
+    }
+    return make_error(ErrorKind::kInvalidRequest,
+                      "device " + option + " is not available here (available: " +
+                          available_list() + ", " + std::to_string(torch::cuda::device_count()) +
+                          " CUDA devices)");
+  }
   if (option == "cuda" || option == "mps") {
     const bool ok = option == "cuda" ? torch::cuda::is_available() : mps_available();
     if (ok) return option;
@@ -53,7 +66,7 @@ Result<std::string> resolve_device(const std::string& option) {
                                                       available_list() + ")");
   }
   return make_error(ErrorKind::kInvalidRequest,
-                    "device must be auto, cpu, cuda or mps, got '" + option + "'");
+                    "device must be auto, cpu, cuda, cuda:N or mps, got '" + option + "'");
 }
 
 int configure_threads(int threads) {

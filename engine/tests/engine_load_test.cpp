@@ -103,7 +103,7 @@ TEST(EngineLoad, DeviceOptions) {
   o.device = "tpu";
   auto bad = Engine::open(o);
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("auto, cpu, cuda or mps"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("auto, cpu, cuda, cuda:N or mps"), std::string::npos);
   o.device = "auto";
   auto e = Engine::open(o);
   ASSERT_TRUE(e.ok()) << e.error().message;

@@ -1,5 +1,6 @@
 // Continue: prime the RNN with the clip, sample `length` bars more, return the clip unchanged
 // followed by each continuation.
+#include <algorithm>
 #include <cmath>
 
 #include "../clip.h"
@@ -27,7 +28,8 @@ Result<ToolResponse> run_continue(const Engine::Impl& e, const ContinueRequest& 
   auto prepared = prepare_clip(r.input, spq, "the clip");
   if (!prepared) return prepared.error();
   Clip& clip = prepared.value();
-  std::vector<GridNote> notes = only_kind(clip.notes, kind);
+  std::vector<GridNote> notes =
+      only_kind(clip.notes, kind, r.kind.has_value(), clip.label, out.warnings);
   if (notes.empty()) {
     return make_error(ErrorKind::kUnprocessable,
                       kind == Kind::kDrums
@@ -108,6 +110,11 @@ Result<ToolResponse> run_continue(const Engine::Impl& e, const ContinueRequest& 
 
   const double step_length = 60.0 / clip.qpm / spq;
   std::vector<GridNote> original = clip.notes;  // every input note, unchanged
+  const bool as_drums = kind == Kind::kDrums;
+  if (std::none_of(original.begin(), original.end(),
+                   [as_drums](const GridNote& g) { return g.isDrum == as_drums; })) {
+    for (auto& g : original) g.isDrum = as_drums;  // read as the named kind: return it so too
+  }
   for (auto& g : original) {
     if (!g.hasTime) {
       g.startTime = double(g.startStep) * step_length;

@@ -51,7 +51,7 @@ Result<ToolResponse> run_interpolate(const Engine::Impl& e, const InterpolateReq
     if (which == &r.a) qpm = clip.qpm;
     std::vector<GridNote> notes;
     int past = 0;
-    for (const auto& n : only_kind(clip.notes, kind)) {
+    for (const auto& n : only_kind(clip.notes, kind, r.kind.has_value(), label, out.warnings)) {
       if (n.startStep < steps) {
         notes.push_back(n);
         velocity_sum += n.velocity;

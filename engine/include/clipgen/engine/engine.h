@@ -15,7 +15,7 @@ namespace clipgen::engine {
 
 struct EngineOptions {
   std::string models_dir;       // every *.pt in it is loaded
-  std::string device = "auto";  // "auto" | "cpu" | "cuda" | "mps"
+  std::string device = "auto";  // "auto" | "cpu" | "cuda" | "cuda:N" | "mps"
   int threads = 0;              // intra-op threads; 0 = one per core (measured best, see docs)
   bool warm_up = true;          // one small call per model at load
 };
@@ -48,7 +48,7 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   std::vector<ModelInfo> models() const;
-  std::string device() const;          // "cpu", "cuda", "mps"
+  std::string device() const;          // "cpu", "cuda", "cuda:N", "mps"
   int threads() const;
   static std::string torch_version();  // e.g. "1.13.0"
 
