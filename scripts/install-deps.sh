@@ -14,6 +14,7 @@ PACKAGES=(
   nodejs npm
   curl
   systemd libxml2-utils
+  clang libfuzzer-14-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
