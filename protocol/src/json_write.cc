@@ -35,6 +35,14 @@ json to_json(const NoteSequence& seq) {
   return out;
 }
 
+json problems_to_json(const std::vector<Problem>& problems) {
+  json out = json::array();
+  for (const Problem& p : problems) {
+    out.push_back({{"location", p.location}, {"message", p.message}});
+  }
+  return out;
+}
+
 std::string to_json_string(const NoteSequence& seq, int indent) {
   return to_json(seq).dump(indent, ' ', false, json::error_handler_t::replace);
 }

@@ -218,6 +218,12 @@ TEST(Validation, ReportsEveryProblemAtOnce) {
   EXPECT_EQ(result.error().message, "invalid NoteSequence: notes[0].pitch: 130 is outside 0..127");
 }
 
+TEST(Validation, ProblemsAsJson) {
+  auto report = parse_note_sequence_report(json::parse(R"({"notes":[{"pitch":130}]})"));
+  EXPECT_EQ(problems_to_json(report.problems),
+            json::parse(R"([{"location":"notes[0].pitch","message":"130 is outside 0..127"}])"));
+}
+
 TEST(Validation, CombinedMessageIsShortenedAndProblemsCapped) {
   json notes = json::array();
   for (int i = 0; i < 30; ++i) notes.push_back({{"pitch", 200}});

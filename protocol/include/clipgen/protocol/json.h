@@ -42,6 +42,9 @@ Result<NoteSequence> parse_note_sequence(const nlohmann::json& j, const ParseOpt
 Result<NoteSequence> parse_note_sequence(std::string_view json_text,
                                          const ParseOptions& options = {});
 
+// [{"location": "notes[3].pitch", "message": "130 is outside 0..127"}, ...] for an error body.
+nlohmann::json problems_to_json(const std::vector<Problem>& problems);
+
 // Serializes in a stable field order. Every note carries pitch, velocity, startTime, endTime,
 // isDrum, instrument, program, and when quantized quantizedStartStep/quantizedEndStep (as
 // JSON numbers). tempos, timeSignatures, totalTime always; quantizationInfo and
