@@ -1,0 +1,128 @@
+// The real clipgend with the shipped models (models/shipped): every tool a loaded model offers
+// answers a valid request with the contract's success shape, and the same seed gives the same
+// clips through HTTP. Skips, saying why, when no model is loaded (no LibTorch build, no models).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "daemon_process.h"
+
+namespace clipgen::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kModels = CLIPGEN_SHIPPED_MODELS;
+
+// `bars` bars at 120 qpm, 4 steps per quarter: a rock beat or an arpeggio.
+json clip(bool drums, int bars) {
+  json notes = json::array();
+  const auto add = [&](int pitch, int start, int length) {
+    notes.push_back({{"pitch", pitch},
+                     {"velocity", 100},
+                     {"startTime", start * 0.125},
+                     {"endTime", (start + length) * 0.125},
+                     {"quantizedStartStep", start},
+                     {"quantizedEndStep", start + length},
+                     {"isDrum", drums}});
+  };
+  for (int bar = 0; bar < bars; ++bar) {
+    const int at = bar * 16;
+    if (drums) {
+      for (int s : {0, 8}) add(36, at + s, 1);
+      for (int s : {4, 12}) add(38, at + s, 1);
+      for (int s = 0; s < 16; s += 2) add(42, at + s, 1);
+    } else {
+      const int pitches[] = {60, 64, 67, 72};
+      for (int i = 0; i < 4; ++i) add(pitches[i], at + 4 * i, 4);
+    }
+  }
+  return {{"notes", notes},
+          {"tempos", json::array({{{"time", 0}, {"qpm", 120}}})},
+          {"timeSignatures", json::array({{{"time", 0}, {"numerator", 4}, {"denominator", 4}}})},
+          {"quantizationInfo", {{"stepsPerQuarter", 4}}},
+          {"totalTime", bars * 2.0},
+          {"totalQuantizedSteps", bars * 16}};
+}
+
+// A small valid request for `tool` on a model with this converter.
+json request_for(const std::string& tool, const std::string& converter, int bars) {
+  const bool drums = converter != "melody";
+  json r{{"seed", 1234}, {"temperature", 0.9}};
+  if (tool == "generate") {
+    r["kind"] = drums ? "drums" : "melody";
+    r["variations"] = 2;
+  } else if (tool == "continue") {
+    r["input"] = clip(drums, 1);
+    r["variations"] = 1;
+    r["length"] = 1;
+  } else if (tool == "interpolate") {
+    r["a"] = clip(drums, bars);
+    r["b"] = clip(drums, bars);
+    r["steps"] = 3;
+  } else if (tool == "groove") {
+    r["input"] = clip(true, bars);
+  } else if (tool == "drumify") {
+    r["input"] = clip(true, bars);
+    r["variations"] = 1;
+  }
+  return r;
+}
+
+TEST(ShippedModels, EveryOfferedToolAnswersWithTheContractShape) {
+  if (!std::filesystem::is_directory(kModels)) GTEST_SKIP() << "no models folder at " << kModels;
+  DaemonProcess d(daemon_binary(), {"--port", "0", "--models", kModels});
+  ASSERT_TRUE(d.listening()) << d.stderr_text();
+  httplib::Client c("127.0.0.1", d.port());
+  c.set_read_timeout(300, 0);
+  bool ready = false;
+  for (int i = 0; i < 3000 && !ready; ++i) {  // loading and warming up, bounded
+    auto h = c.Get("/v1/health");
+    ready = h && h->status == 200;
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(ready) << d.stderr_text();
+
+  auto models = c.Get("/v1/models");
+  ASSERT_TRUE(models && models->status == 200);
+  std::set<std::string> tried;
+  const json listed = json::parse(models->body);
+  for (const auto& m : listed["models"]) {
+    if (m.value("status", "") != "ready" && m.value("status", "") != "ok") continue;
+    const std::string converter = m.value("converter", "");
+    const int bars = std::max(1, m.value("bars", 1));
+    for (const auto& t : m["tool"]) {
+      const std::string tool = t.get<std::string>();
+      if (!tried.insert(tool + "/" + converter).second) continue;
+      SCOPED_TRACE(tool + " with model " + m["id"].get<std::string>());
+      const std::string body = request_for(tool, converter, bars).dump();
+      auto r = c.Post("/v1/" + tool, body, "application/json");
+      ASSERT_TRUE(r);
+      ASSERT_EQ(r->status, 200) << r->body;
+      const json j = json::parse(r->body);
+      ASSERT_TRUE(j["sequences"].is_array());
+      EXPECT_FALSE(j["sequences"].empty());
+      for (const auto& s : j["sequences"]) EXPECT_TRUE(s["notes"].is_array());
+      EXPECT_EQ(j["seed"], 1234);
+      EXPECT_TRUE(j["warnings"].is_array());
+      EXPECT_TRUE(j["model"].is_string());
+      EXPECT_TRUE(j["elapsedMs"].is_number());
+      auto again = c.Post("/v1/" + tool, body, "application/json");
+      ASSERT_TRUE(again && again->status == 200);
+      EXPECT_EQ(json::parse(again->body)["sequences"], j["sequences"]) << "same seed, other clips";
+    }
+  }
+  if (tried.empty()) {
+    GTEST_SKIP() << "no model is loaded (clipgend built without LibTorch?): " << models->body;
+  }
+  EXPECT_EQ(d.stop(SIGTERM), 0) << d.stderr_text();
+}
+
+}  // namespace
+}  // namespace clipgen::test
