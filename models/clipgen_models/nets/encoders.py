@@ -24,6 +24,8 @@ class BidirectionalLSTM(nn.Module):
 
     def forward(self, x: Tensor, lengths: Tensor) -> Tensor:
         batch, steps = x.size(0), x.size(1)
+        if bool((lengths >= steps).all()):
+            return self.full_length(x)
         xw_fw = self.fw.project_input(x)
         xw_bw = self.bw.project_input(x)
         zeros = x.new_zeros(batch, self.units)
@@ -39,6 +41,14 @@ class BidirectionalLSTM(nn.Module):
             c_b = torch.where(valid_b, c, c_b)
             h_b = torch.where(valid_b, h, h_b)
         return torch.cat([h_f, h_b], 1)
+
+    def full_length(self, x: Tensor) -> Tensor:
+        """Every sequence full length (what magenta.js and the engine always ask): one fused
+        aten::lstm call over both directions instead of a scripted loop (several times faster)."""
+        zeros = x.new_zeros(2, x.size(0), self.units)
+        params = self.fw.torch_weights() + self.bw.torch_weights()
+        _, h_n, _ = torch.lstm(x, [zeros, zeros], params, True, 1, 0.0, False, True, True)
+        return torch.cat([h_n[0], h_n[1]], 1)
 
 
 class FlatEncoder(nn.Module):

@@ -53,6 +53,17 @@ class TFLSTMCell(nn.Module):
     def forward(self, x: Tensor, c: Tensor, h: Tensor) -> Tuple[Tensor, Tensor]:
         return self.step(self.project_input(x), c, h)
 
+    def torch_weights(self) -> List[Tensor]:
+        """[w_ih, w_hh, b_ih, b_hh] in PyTorch's layout (gates i, f, g, o; [4*units, in]) with
+        the forget bias folded into b_ih, for the fused aten::lstm (same function)."""
+        u = self.units
+        k = self.kernel
+        kp = torch.cat([k[:, :u], k[:, 2 * u: 3 * u], k[:, u: 2 * u], k[:, 3 * u:]], 1)
+        b = self.bias
+        bp = torch.cat([b[:u], b[2 * u: 3 * u] + 1.0, b[u: 2 * u], b[3 * u:]])
+        return [kp[: self.input_size].t().contiguous(), kp[self.input_size:].t().contiguous(),
+                bp, torch.zeros_like(bp)]
+
 
 class LSTMStack(nn.Module):
     """tf MultiRNNCell of TFLSTMCells (names multi_rnn_cell/cell_N/...)."""

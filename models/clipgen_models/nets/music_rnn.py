@@ -76,9 +76,19 @@ class MusicRNN(nn.Module):
 
     def _step(self, x: Tensor, cs: List[Tensor], hs: List[Tensor], attention: Tensor,
               states: Tensor) -> Tuple[Tensor, List[Tensor], List[Tensor], Tensor, Tensor]:
+        """One step from the full step input x (see _input)."""
+        rows, bias = self._input_rows()
+        return self._step_projected(torch.matmul(x, rows) + bias, cs, hs, attention, states)
+
+    def _step_projected(self, xw: Tensor, cs: List[Tensor], hs: List[Tensor], attention: Tensor,
+                        states: Tensor) -> Tuple[Tensor, List[Tensor], List[Tensor], Tensor, Tensor]:
+        """xw: the step input already multiplied by the first layer's input rows (bias
+        included): attention/input_projection with attention, else the first LSTM cell."""
         if self.has_attention:
-            x = self.attention.input_projection(torch.cat([x, attention], 1))
-        cs, hs = self.rnn.step(self.rnn.cells[0].project_input(x), cs, hs)
+            ip = self.attention.input_projection
+            x = xw + torch.matmul(attention, ip.kernel[self.input_size:])
+            xw = self.rnn.cells[0].project_input(x)
+        cs, hs = self.rnn.step(xw, cs, hs)
         if self.has_attention:
             output, attention = self.attention.attend(cs, hs, states)
             entry = torch.cat([output, torch.matmul(output, self.attention.attn_w)], 1)
@@ -87,6 +97,8 @@ class MusicRNN(nn.Module):
         return hs[-1], cs, hs, attention, states
 
     def _input(self, classes: Tensor, i: int, controls: Optional[Tensor]) -> Tensor:
+        """The full step input [controls(i+1), one-hot, binary counter(i)] (teacher-forced
+        training builds it; sampling uses _fixed_inputs and kernel rows instead)."""
         parts: List[Tensor] = []
         batch = classes.size(0)
         if controls is not None:
@@ -97,6 +109,31 @@ class MusicRNN(nn.Module):
             bits = torch.remainder(torch.floor((i + 1) / pow2), 2.0)
             parts.append((bits * 2.0 - 1.0).unsqueeze(0).expand(batch, -1).to(classes.device))
         return torch.cat(parts, 1)
+
+    def _input_rows(self) -> Tuple[Tensor, Tensor]:
+        """(kernel rows of the step input [input_size, N], bias [N]) of the first layer that
+        reads the step input."""
+        if self.has_attention:
+            ip = self.attention.input_projection
+            return ip.kernel[: self.input_size], ip.bias
+        cell = self.rnn.cells[0]
+        return cell.kernel[: self.input_size], cell.bias
+
+    def _fixed_inputs(self, batch: int, count: int, controls: Optional[Tensor],
+                      rows: Tensor, bias: Tensor) -> Tensor:
+        """The projection of the parts of inputs 0..count-1 that do not depend on sampling
+        (bias, controls[i+1], binary counter(i)), all steps in one matmul: [B or 1, count, N]."""
+        fixed = bias.unsqueeze(0).unsqueeze(0)
+        if controls is not None:
+            fixed = fixed + torch.matmul(controls[:, 1: count + 1], rows[: self.control_size])
+        if self.aux_bits > 0:
+            pow2 = torch.pow(2.0, torch.arange(self.aux_bits, dtype=torch.float32,
+                                               device=rows.device))
+            i = torch.arange(1, count + 1, dtype=torch.float32, device=rows.device).unsqueeze(1)
+            bits = torch.remainder(torch.floor(i / pow2), 2.0) * 2.0 - 1.0
+            aux_rows = rows[self.control_size + self.num_classes:]
+            fixed = fixed + torch.matmul(bits, aux_rows).unsqueeze(0)
+        return fixed.expand(batch, count, rows.size(1))
 
     def _generate(self, primer: Tensor, steps: int, temperature: float, uniforms: Tensor,
                   controls: Optional[Tensor]) -> Tensor:
@@ -110,16 +147,22 @@ class MusicRNN(nn.Module):
         attention = dummy.new_zeros(batch, self.attention.attn_size)
         states = dummy.new_zeros(batch, self.attn_length, 2 * self.attention.attn_size)
         output = dummy.new_zeros(batch, 1)
+        # One-hot inputs select kernel rows; everything else is projected once for all steps.
+        rows, bias = self._input_rows()
+        fixed = self._fixed_inputs(batch, plen + steps - 1, controls, rows, bias)
+        class_rows = rows[self.control_size: self.control_size + self.num_classes]
         for i in range(plen):
-            output, cs, hs, attention, states = self._step(
-                self._input(primer[:, i], i, controls), cs, hs, attention, states)
+            xw = fixed[:, i] + class_rows.index_select(0, primer[:, i])
+            output, cs, hs, attention, states = self._step_projected(xw, cs, hs, attention,
+                                                                     states)
         out = torch.empty(batch, steps, dtype=torch.long, device=primer.device)
         for k in range(steps):
             cls = sample_categorical(self.fully_connected(output), temperature, uniforms[:, k])
             out[:, k] = cls
             if k < steps - 1:
-                output, cs, hs, attention, states = self._step(
-                    self._input(cls, plen + k, controls), cs, hs, attention, states)
+                xw = fixed[:, plen + k] + class_rows.index_select(0, cls)
+                output, cs, hs, attention, states = self._step_projected(xw, cs, hs, attention,
+                                                                         states)
         return out
 
     @torch.jit.export
