@@ -37,6 +37,14 @@ Result<TimeSignature> single_time_signature(const std::vector<TimeSignature>& si
                             " s; only sequences with a single time signature can be quantized");
     }
   }
+  // magenta.js BadTimeSignatureException.
+  if (first.numerator <= 0 || first.denominator <= 0 ||
+      (first.denominator & (first.denominator - 1)) != 0) {
+    return make_error(ErrorKind::kInvalidRequest,
+                      "time signature " + meter_text(first) +
+                          " is not a meter: the numerator must be > 0 and the denominator a "
+                          "power of two");
+  }
   TimeSignature out = first;
   out.time = 0;
   return out;
@@ -107,10 +115,6 @@ Result<double> steps_per_bar(const NoteSequence& seq) {
   }
   auto ts = single_time_signature(seq.time_signatures);
   if (!ts) return ts.error();
-  if (ts->numerator <= 0 || ts->denominator <= 0) {
-    return make_error(ErrorKind::kInvalidRequest,
-                      "time signature " + meter_text(*ts) + " is not a meter");
-  }
   return steps_per_bar(ts->numerator, ts->denominator, seq.steps_per_quarter);
 }
 
