@@ -7,8 +7,9 @@
 // does not load under node, so NoteSequence comes from node/protobuf and no stub is needed.
 'use strict';
 const fs = require('fs');
-const http = require('http');
 const path = require('path');
+
+const {serve} = require('./checkpoint_server');
 
 const tf = require('@tensorflow/tfjs');
 const mvae = require('@magenta/music/node/music_vae');
@@ -226,16 +227,6 @@ const CASES = {
     primers: r => [melody(r, 8, 48, 83)], steps: 24, chords: ['C', 'Am', 'F', 'G7'],
   },
 };
-
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    const file = path.join(root, decodeURIComponent(req.url.split('?')[0]));
-    if (!file.startsWith(root) || !fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200);
-    res.end(fs.readFileSync(file));
-  });
-  return new Promise(ok => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
 async function runVae(name, c, url, r) {
   const model = new mvae.MusicVAE(url);
