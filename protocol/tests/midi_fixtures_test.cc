@@ -75,7 +75,7 @@ TEST_P(MidoFixture, ReadsAsMidoDoes) {
 
 INSTANTIATE_TEST_SUITE_P(Mido, MidoFixture,
                          ::testing::Values("type0_running_status", "type1_tempo_changes",
-                                           "drums_channel10", "edge_cases"));
+                                           "drums_channel10", "edge_cases", "magentajs_written"));
 
 // A sample of the real datasets in ../shared/data: counts, tempo map and first/last notes.
 void check_shared(const std::string& dataset) {

@@ -4,7 +4,8 @@
 Run with /usr/bin/python3 (needs python3-mido):  /usr/bin/python3 make_fixtures.py [SHARED_DATA]
 
 1. Small .mid files written by mido (running status, format 0 and 1, tempo and meter changes,
-   drums, overlaps, sysex, ...), each with <name>.expected.json.
+   drums, overlaps, sysex, ...), each with <name>.expected.json; also the expectations of the
+   committed files that other software wrote (EXTERNAL).
 2. shared_expectations.json: note counts, tempos and first notes of a sample of the real files in
    ../shared/data (groove-midi, pop909, nottingham-melody), when that folder is present.
 
@@ -250,6 +251,12 @@ FIXTURES = {
 }
 
 
+# Committed files written by other software (see the script named beside each).
+EXTERNAL = {
+    'magentajs_written': 'make_magentajs_midi.js (magenta.js sequenceProtoToMidi / @tonejs/midi)',
+}
+
+
 def write_json(path, value):
     with open(path, 'w') as f:
         json.dump(value, f, indent=1, sort_keys=True)
@@ -262,6 +269,11 @@ def make_small():
         build().save(path)
         write_json(os.path.join(HERE, name + '.expected.json'), expected_sequence(path))
         print('wrote', path)
+    for name in EXTERNAL:
+        path = os.path.join(HERE, name + '.mid')
+        if os.path.exists(path):
+            write_json(os.path.join(HERE, name + '.expected.json'), expected_sequence(path))
+            print('read', path)
 
 
 # --- samples of the shared real-world files --------------------------------------------------
