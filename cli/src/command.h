@@ -19,6 +19,7 @@ Command continue_command();
 Command interpolate_command();
 Command groove_command();
 Command drumify_command();
+Command service_command();  // installer/: the login service
 
 // Every subcommand, in --help order.
 const std::vector<Command>& command_table();
