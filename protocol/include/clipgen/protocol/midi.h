@@ -19,7 +19,8 @@ struct MidiReadOptions {
 // Reading rules (see docs/protocol.md):
 // - ticks -> seconds through the tempo map collected from every track (120 qpm until the first
 //   tempo); tempos lists one entry at time 0 (120 when the file sets none there) and each later
-//   change of value; time signatures in time order.
+//   change of value; time signatures in time order (one per tick, repeats of the meter in
+//   effect dropped, meters with 0 beats or denominators past 64 skipped).
 // - note-on velocity 0 is a note-off; a note-on on a pitch that is already sounding on the same
 //   track and channel ends that note first (retrigger); a note-off with nothing sounding is
 //   ignored; notes still sounding at the end of their track end there; zero-length notes kept.
@@ -31,6 +32,7 @@ struct MidiReadOptions {
 //   track and byte offset.
 // The result is not quantized; notes are sorted (sort_notes); totalTime = last note end.
 Result<NoteSequence> read_midi(std::string_view bytes, const MidiReadOptions& options = {});
+// As read_midi; kNotFound when the file cannot be opened; messages start with the path.
 Result<NoteSequence> read_midi_file(const std::string& path, const MidiReadOptions& options = {});
 
 struct MidiWriteOptions {
