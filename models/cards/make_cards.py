@@ -71,8 +71,10 @@ def card(model_id):
     size = os.path.getsize(path) / 1e6
     summ_path = os.path.join(MODELS, "runs", model_id, "summary.json")
     summ = json.load(open(summ_path)) if os.path.exists(summ_path) else {}
-    ev_path = os.path.join(MODELS, "runs", "eval", model_id + ".txt")
-    ev = open(ev_path).read().strip() if os.path.exists(ev_path) else "(not evaluated yet)"
+    import glob
+    ev_paths = sorted(glob.glob(os.path.join(MODELS, "runs", "eval", model_id + ".txt")) +
+                      glob.glob(os.path.join(MODELS, "runs", "eval", model_id + "_*.txt")))
+    ev = "\n\n".join(open(p).read().strip() for p in ev_paths) or "(not evaluated yet)"
     cfg = CONFIGS[model_id]
     conv = meta["converter"]
     notes = NOTES[model_id]
