@@ -210,6 +210,10 @@ Status ServiceManager::install(const DaemonLaunch& launch) {
                           "\nThe service is installed; `clipgen service logs` shows why the "
                           "daemon did not start.");
   }
+  if (dry_run_) {
+    out_ << "(dry run: nothing was written or started)\n";
+    return Ok{};
+  }
   out_ << "clipgend is installed and starts when you log in.\n";
   if (platform_ == Platform::kSystemd) {
     out_ << "On a machine nobody logs in to (headless), run `loginctl enable-linger $USER` so "
@@ -253,6 +257,10 @@ Status ServiceManager::uninstall() {
       }
       remove_definition();
       break;
+  }
+  if (dry_run_) {
+    out_ << "(dry run: nothing was removed or stopped)\n";
+    return Ok{};
   }
   out_ << "clipgend no longer starts at login. Your settings (" << paths_.config_file.string()
        << ") and logs (" << paths_.log_dir.string() << ") were left in place.\n";
