@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # `clipgen service install/uninstall` end to end through real processes, with CLIPGEN_SYSTEMCTL
 # naming a fake systemctl that records its arguments: idempotent, and nothing left behind.
-# usage: service_cli_fake_systemctl.sh CLIPGEN_SERVICE_TOOL CLIPGEND
+# usage: service_cli_fake_systemctl.sh CLIPGEND PROGRAM [WORDS...]
+#   runs `PROGRAM WORDS... install ...`: clipgen_service_tool alone, or `clipgen service`.
 set -euo pipefail
-tool=$1 daemon=$2
+daemon=$1
+shift
+cmd=("$@")
+tool() { "${cmd[@]}" "$@"; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home/.config" "$tmp/fake"
 cat >"$tmp/fake/systemctl" <<FAKE
@@ -17,14 +21,17 @@ unit="$HOME/.config/systemd/user/clipgend.service"
 snapshot() { (cd "$HOME" && find . | sort); }
 before=$(snapshot)
 
-"$tool" install --platform linux --daemon "$daemon"
+# Without --daemon, the service runs the clipgend beside the program.
+tool print --platform linux | grep -qE '^ExecStart=/.*/clipgend$' ||
+  { echo "FAIL: default daemon is not an absolute .../clipgend"; exit 1; }
+tool install --platform linux --daemon "$daemon"
 first=$(cat "$unit")
-"$tool" install --platform linux --daemon "$daemon"
+tool install --platform linux --daemon "$daemon"
 [ "$first" = "$(cat "$unit")" ] || { echo "FAIL: second install changed the unit"; exit 1; }
 grep -qF "ExecStart=$daemon" "$unit" || { echo "FAIL: unit does not run $daemon"; exit 1; }
-"$tool" status --platform linux | grep -qF "$unit"
-"$tool" uninstall --platform linux
-"$tool" uninstall --platform linux | grep -q "nothing to remove"
+tool status --platform linux | grep -qF "$unit"
+tool uninstall --platform linux
+tool uninstall --platform linux | grep -q "nothing to remove"
 [ "$before" = "$(snapshot)" ] || { echo "FAIL: HOME changed:"; diff <(echo "$before") <(snapshot); exit 1; }
 
 expected="systemctl --user daemon-reload
@@ -43,7 +50,7 @@ fi
 
 # A systemctl that fails (no user session) makes install fail and leaves nothing behind.
 printf '#!/bin/sh\necho "Failed to connect to bus" >&2\nexit 1\n' >"$tmp/fake/systemctl"
-if "$tool" install --platform linux --daemon "$daemon" 2>"$tmp/err"; then
+if tool install --platform linux --daemon "$daemon" 2>"$tmp/err"; then
   echo "FAIL: install succeeded without a user session"; exit 1
 fi
 grep -q "Failed to connect to bus" "$tmp/err"
