@@ -158,6 +158,17 @@ Status ServiceManager::install(const DaemonLaunch& launch) {
                                                 launch.clipgend.string() +
                                                 "'; pass its path with --daemon PATH");
   }
+  if (!launch.models) {
+    // The daemon's own default (daemon/src/paths.cpp): the build tree's models/shipped, then
+    // the installed share/clipgen/models. Only a note: the settings file may name another.
+    fs::path bin = launch.clipgend.parent_path();
+    fs::path installed = (bin / ".." / "share" / "clipgen" / "models").lexically_normal();
+    fs::path build_tree = (bin / ".." / ".." / "models" / "shipped").lexically_normal();
+    if (!fs::is_directory(installed, ec) && !fs::is_directory(build_tree, ec)) {
+      out_ << "note: there is no models folder at " << installed.string()
+           << "; unless the settings file sets `models = ...`, the daemon starts without models\n";
+    }
+  }
   if (auto written = write_definition(*text); !written.ok()) return written;
 
   Status registered = Ok{};

@@ -88,6 +88,15 @@ TEST_P(ManagerTest, DefinitionNamesTheInstalledDaemon) {
   EXPECT_NE(text.find(launch_.models->string()), std::string::npos) << text;
 }
 
+TEST_P(ManagerTest, NotesAMissingModelsFolder) {
+  ASSERT_TRUE(manager().install(launch_).ok());
+  EXPECT_NE(out_.str().find("note: there is no models folder"), std::string::npos);
+  out_.str("");
+  fs::create_directories(tmp_.path() / "prefix" / "share" / "clipgen" / "models");
+  ASSERT_TRUE(manager().install(launch_).ok());
+  EXPECT_EQ(out_.str().find("note:"), std::string::npos) << out_.str();
+}
+
 TEST_P(ManagerTest, FailedRegistrationLeavesNothingBehind) {
   const auto before = testing::tree(home_);
   for (const std::string& tool : {tools_.systemctl, tools_.launchctl, tools_.schtasks}) {
