@@ -40,7 +40,7 @@ key=$(sed -nE 's/^api-key = (.*)$/\1/p' "$HOME/.config/clipgen/clipgend.conf")
 (cd / && exec "$daemon" --port 0 >"$tmp/stdout" 2>"$tmp/stderr") &
 pid=$!
 url=""
-for _ in $(seq 600); do
+for _ in $(seq 1800); do
   url=$(sed -nE 's/^clipgend listening on (http:[^ ]+)$/\1/p' "$tmp/stdout")
   [ -n "$url" ] && break
   kill -0 "$pid" 2>/dev/null || { echo "FAIL: clipgend exited"; cat "$tmp/stderr"; exit 1; }
@@ -49,7 +49,7 @@ done
 [ -n "$url" ] || { echo "FAIL: clipgend never said where it listens"; cat "$tmp/stderr"; exit 1; }
 
 status=""
-for _ in $(seq 600); do
+for _ in $(seq 1800); do
   status=$(curl -s -o "$tmp/health" -w '%{http_code}' "$url/v1/health" || true)
   [ "$status" = 200 ] && break
   sleep 0.1
