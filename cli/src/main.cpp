@@ -15,13 +15,15 @@
 namespace {
 
 void print_help() {
-  std::printf("clipgen %s: Magenta Studio's tools on MIDI files\n\nusage: clipgen COMMAND [options]\n\n",
-              CLIPGEN_VERSION);
+  std::printf(
+      "clipgen %s: Magenta Studio's tools on MIDI files\n\nusage: clipgen COMMAND [options]\n\n",
+      CLIPGEN_VERSION);
   for (const auto& c : clipgen::cli::command_table()) {
     std::printf("  %-13s %s\n  %-13s   clipgen %s\n", c.name, c.summary, "", c.usage);
   }
-  std::printf("\nCommon options: --seed N, -t/--temperature T, --models DIR, --device DEV, --json,\n"
-              "--quiet. `clipgen COMMAND --help` lists all of a command's options.\n");
+  std::printf(
+      "\nCommon options: --seed N, -t/--temperature T, --models DIR, --device DEV, --json,\n"
+      "--quiet. `clipgen COMMAND --help` lists all of a command's options.\n");
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ std::vector<FlagSpec> common_flags() {
       {"output", 'o', true, "PATH  .mid file, or folder for several clips"},
       {"models", 0, true, "DIR  model folder (default: $CLIPGEN_MODELS or the shipped models)"},
       {"device", 0, true, "DEV  auto, cpu, cuda, cuda:N or mps (default auto)"},
-      {"threads", 0, true, "N  CPU threads for the models (default: one per core)"},
+      {"threads", 0, true, "N  CPU threads per model call (default 1, measured fastest)"},
       {"json", 0, false, "also print the response JSON on stdout"},
       {"quiet", 'q', false, "no progress or summary on stderr"},
       {"help", 'h', false, "show this help"},
@@ -79,9 +79,12 @@ int usage_error(const ToolSpec& spec, const std::string& message) {
 
 std::string with_flag_names(std::string message) {
   static const std::pair<const char*, const char*> kNames[] = {
-      {"length: ", "--bars: "},           {"variations: ", "--variations: "},
-      {"temperature: ", "--temperature: "}, {"seed: ", "--seed: "},
-      {"steps: ", "--steps: "},           {"amount: ", "--amount: "},
+      {"length: ", "--bars: "},
+      {"variations: ", "--variations: "},
+      {"temperature: ", "--temperature: "},
+      {"seed: ", "--seed: "},
+      {"steps: ", "--steps: "},
+      {"amount: ", "--amount: "},
       {"kind: ", "--kind: "},
   };
   for (const auto& [field, flag] : kNames) {
@@ -95,8 +98,7 @@ std::string with_flag_names(std::string message) {
   return message;
 }
 
-Status put_number(const Args& args, const std::string& flag, const std::string& field,
-                  json& body) {
+Status put_number(const Args& args, const std::string& flag, const std::string& field, json& body) {
   auto v = args.get(flag);
   if (!v) return Ok{};
   const std::string& s = *v;
@@ -129,7 +131,7 @@ std::string default_models_dir() {
   const std::string dir = exe_dir();
   if (dir.empty()) return "";
   for (const fs::path& candidate : {fs::path(dir) / ".." / ".." / "models" / "shipped",
-                                   fs::path(dir) / ".." / "share" / "clipgen" / "models"}) {
+                                    fs::path(dir) / ".." / "share" / "clipgen" / "models"}) {
     std::error_code ec;
     if (fs::is_directory(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
   }
@@ -140,8 +142,8 @@ std::string output_path(const std::string& out, const std::string& tool, size_t 
   if (ends_with_midi(out)) {
     if (n == 1) return out;
     const fs::path p(out);
-    return (p.parent_path() / (p.stem().string() + "-" + std::to_string(i + 1) +
-                               p.extension().string()))
+    return (p.parent_path() /
+            (p.stem().string() + "-" + std::to_string(i + 1) + p.extension().string()))
         .string();
   }
   char name[64];
@@ -172,7 +174,8 @@ int run_tool(const ToolSpec& spec, const std::vector<std::string>& argv) {
   if (Status s = put_number(args, "temperature", "temperature", body); !s) {
     return usage_error(spec, s.error().message);
   }
-  if (Status s = put_number(args, "seed", "seed", body); !s) return usage_error(spec, s.error().message);
+  if (Status s = put_number(args, "seed", "seed", body); !s)
+    return usage_error(spec, s.error().message);
   if (spec.fill) {
     if (Status s = spec.fill(args, body); !s) return usage_error(spec, s.error().message);
   }
@@ -200,13 +203,15 @@ int run_tool(const ToolSpec& spec, const std::vector<std::string>& argv) {
   options.device = args.get("device").value_or("auto");
   if (auto t = args.get("threads")) {
     json tmp;
-    if (Status s = put_number(args, "threads", "threads", tmp); !s || !tmp["threads"].is_number_integer()) {
+    if (Status s = put_number(args, "threads", "threads", tmp);
+        !s || !tmp["threads"].is_number_integer()) {
       return usage_error(spec, "--threads needs a whole number");
     }
     options.threads = tmp["threads"].get<int>();
   }
   engine::prepare_process_environment();
-  progress.line("loading models from " + (options.models_dir.empty() ? std::string("(none)") : options.models_dir));
+  progress.line("loading models from " +
+                (options.models_dir.empty() ? std::string("(none)") : options.models_dir));
   const auto t0 = std::chrono::steady_clock::now();
   auto opened = engine::Engine::open(options);
   if (!opened) {
@@ -214,16 +219,18 @@ int run_tool(const ToolSpec& spec, const std::vector<std::string>& argv) {
     std::fprintf(stderr, "clipgen %s: %s\n", name.c_str(), opened.error().message.c_str());
     return kExitUsage;
   }
-  auto response = opened.value()->run(request.value(), [&](int done, int total, const std::string& what) {
-    progress.line(what + " [" + std::to_string(done) + "/" + std::to_string(total) + "]");
-  });
+  auto response =
+      opened.value()->run(request.value(), [&](int done, int total, const std::string& what) {
+        progress.line(what + " [" + std::to_string(done) + "/" + std::to_string(total) + "]");
+      });
   progress.done();
   if (!response) {
     std::fprintf(stderr, "clipgen %s: %s\n", name.c_str(), response.error().message.c_str());
     return kExitFailed;
   }
   for (const auto& w : response->warnings) {
-    if (!args.has("quiet")) std::fprintf(stderr, "clipgen %s: warning: %s\n", name.c_str(), w.c_str());
+    if (!args.has("quiet"))
+      std::fprintf(stderr, "clipgen %s: warning: %s\n", name.c_str(), w.c_str());
   }
   if (output) {
     const size_t n = response->sequences.size();
@@ -250,10 +257,11 @@ int run_tool(const ToolSpec& spec, const std::vector<std::string>& argv) {
   if (!args.has("quiet")) {
     const double total_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "clipgen %s: %zu clip%s, seed %llu, model %s, %.0f ms (%.0f ms with loading)\n",
-                 name.c_str(), response->sequences.size(), response->sequences.size() == 1 ? "" : "s",
-                 static_cast<unsigned long long>(response->seed), response->model.c_str(),
-                 response->elapsed_ms, total_ms);
+    std::fprintf(
+        stderr, "clipgen %s: %zu clip%s, seed %llu, model %s, %.0f ms (%.0f ms with loading)\n",
+        name.c_str(), response->sequences.size(), response->sequences.size() == 1 ? "" : "s",
+        static_cast<unsigned long long>(response->seed), response->model.c_str(),
+        response->elapsed_ms, total_ms);
   }
   return kExitOk;
 }

@@ -4,10 +4,9 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "args.h"
 #include "clipgen/engine/requests.h"
@@ -16,7 +15,7 @@ namespace clipgen::cli {
 
 struct ToolSpec {
   engine::Tool tool;
-  const char* usage;               // "groove IN.mid -o OUT.mid [options]"
+  const char* usage;                // "groove IN.mid -o OUT.mid [options]"
   std::vector<std::string> inputs;  // request fields read from positional .mid files ("input")
   std::vector<FlagSpec> flags;      // the tool's own flags (common ones are added)
   // Copies the tool's own flag values into the request body (numbers parsed strictly).

@@ -1,9 +1,10 @@
 // Command-line reading, output naming, and the subcommand table.
+#include "args.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "args.h"
 #include "command.h"
 #include "tool_runner.h"
 

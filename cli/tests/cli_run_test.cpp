@@ -21,8 +21,9 @@ class Cli : public ::testing::Test {
     if (!fs::exists(fs::path(CLIPGEN_FIXTURE_MODELS_DIR) / "mel_4bar_vae.pt")) {
       GTEST_SKIP() << "fixture models absent (engine_fixture_models writes them)";
     }
-    dir_ = fs::temp_directory_path() / ("clipgen_cli_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("clipgen_cli_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override {
@@ -32,8 +33,8 @@ class Cli : public ::testing::Test {
   // Exit status of `clipgen ARGS --models FIXTURES --quiet`.
   int clipgen(const std::string& args) {
     const std::string cmd = std::string(CLIPGEN_CLI_BINARY) + " " + args + " --models " +
-                            CLIPGEN_FIXTURE_MODELS_DIR + " --quiet > " + (dir_ / "stdout").string() +
-                            " 2> " + (dir_ / "stderr").string();
+                            CLIPGEN_FIXTURE_MODELS_DIR + " --quiet > " +
+                            (dir_ / "stdout").string() + " 2> " + (dir_ / "stderr").string();
     const int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   }
@@ -66,7 +67,8 @@ TEST_F(Cli, GenerateWritesOneFilePerVariation) {
   ASSERT_EQ(clipgen("generate --kind drums -n 3 --seed 5 -o " + (dir_ / "out").string()), 0)
       << stderr_text();
   for (int i = 1; i <= 3; ++i) {
-    auto seq = clipgen::protocol::read_midi_file((dir_ / "out" / ("generate-0" + std::to_string(i) + ".mid")).string());
+    auto seq = clipgen::protocol::read_midi_file(
+        (dir_ / "out" / ("generate-0" + std::to_string(i) + ".mid")).string());
     ASSERT_TRUE(seq.ok()) << seq.error().message;
     for (const auto& n : seq->notes) EXPECT_TRUE(n.is_drum);
   }
@@ -74,7 +76,8 @@ TEST_F(Cli, GenerateWritesOneFilePerVariation) {
 
 TEST_F(Cli, ContinueGrooveDrumifyInterpolateOnMidiFiles) {
   const std::string mel = write_clip("mel.mid", false), beat = write_clip("beat.mid", true);
-  ASSERT_EQ(clipgen("continue " + mel + " --bars 2 -n 2 --seed 1 -o " + (dir_ / "cont").string()), 0)
+  ASSERT_EQ(clipgen("continue " + mel + " --bars 2 -n 2 --seed 1 -o " + (dir_ / "cont").string()),
+            0)
       << stderr_text();
   auto cont = clipgen::protocol::read_midi_file((dir_ / "cont" / "continue-02.mid").string());
   ASSERT_TRUE(cont.ok()) << cont.error().message;
@@ -91,7 +94,8 @@ TEST_F(Cli, ContinueGrooveDrumifyInterpolateOnMidiFiles) {
   EXPECT_TRUE(fs::exists(dir_ / "drums-1.mid"));
   EXPECT_TRUE(fs::exists(dir_ / "drums-2.mid"));
 
-  ASSERT_EQ(clipgen("interpolate " + mel + " " + mel + " --steps 4 -o " + (dir_ / "interp").string()), 0)
+  ASSERT_EQ(
+      clipgen("interpolate " + mel + " " + mel + " --steps 4 -o " + (dir_ / "interp").string()), 0)
       << stderr_text();
   EXPECT_TRUE(fs::exists(dir_ / "interp" / "interpolate-04.mid"));
 }
@@ -107,7 +111,8 @@ TEST_F(Cli, SameSeedSameFile) {
 
 TEST_F(Cli, BadOptionsAreUsageErrorsNamingTheFlag) {
   EXPECT_EQ(clipgen("generate -n 40 -o " + (dir_ / "x").string()), 2);
-  EXPECT_NE(stderr_text().find("--variations: 40 is outside 1..16"), std::string::npos) << stderr_text();
+  EXPECT_NE(stderr_text().find("--variations: 40 is outside 1..16"), std::string::npos)
+      << stderr_text();
   EXPECT_EQ(clipgen("continue -o x.mid"), 2);
   EXPECT_EQ(clipgen("groove " + (dir_ / "missing.mid").string() + " -o x.mid"), 1);
   const std::string mel = write_clip("high.mid", false, 96);  // no General MIDI drum pitch

@@ -58,8 +58,7 @@ Result<Clip> prepare_clip(const protocol::NoteSequence& input, int steps_per_qua
     clip.numerator = seq.time_signatures.front().numerator;
     clip.denominator = seq.time_signatures.front().denominator;
   }
-  clip.steps_per_bar =
-      protocol::steps_per_bar(clip.numerator, clip.denominator, steps_per_quarter);
+  clip.steps_per_bar = protocol::steps_per_bar(clip.numerator, clip.denominator, steps_per_quarter);
   clip.total_steps = protocol::total_steps(seq);
   const double step_length = 60.0 / clip.qpm / steps_per_quarter;
   for (const auto& n : seq.notes) {
@@ -71,8 +70,8 @@ Result<Clip> prepare_clip(const protocol::NoteSequence& input, int steps_per_qua
     g.startTime = n.start_time;
     g.endTime = n.end_time;
     g.isDrum = n.is_drum;
-    g.hasTime = std::abs(n.start_time - static_cast<double>(n.quantized_start_step) * step_length) <=
-                step_length / 2 + 1e-6;
+    g.hasTime = std::abs(n.start_time - static_cast<double>(n.quantized_start_step) *
+                                            step_length) <= step_length / 2 + 1e-6;
     clip.notes.push_back(g);
   }
   std::stable_sort(clip.notes.begin(), clip.notes.end(),

@@ -1,9 +1,10 @@
 // Engine: load the folder's models, pick one per request, time the call.
+#include "clipgen/engine/engine.h"
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 
-#include "clipgen/engine/engine.h"
 #include "engine_impl.h"
 #include "torch_runtime.h"
 
@@ -30,12 +31,12 @@ Result<const detail::Model*> Engine::Impl::find(Tool tool, const std::string& co
                                                      ") is not available: " + m->info().reason);
     }
   }
-  const bool by_kind = tool == Tool::kGenerate || tool == Tool::kContinue ||
-                       tool == Tool::kInterpolate;
-  std::string msg = "no " + name + " model" + (by_kind ? " for " + converter : std::string()) +
-                    " is loaded from " +
-                    (options.models_dir.empty() ? std::string("the models folder")
-                                                : options.models_dir);
+  const bool by_kind =
+      tool == Tool::kGenerate || tool == Tool::kContinue || tool == Tool::kInterpolate;
+  std::string msg =
+      "no " + name + " model" + (by_kind ? " for " + converter : std::string()) +
+      " is loaded from " +
+      (options.models_dir.empty() ? std::string("the models folder") : options.models_dir);
   if (broken) msg += " (" + broken->info().path + " failed to load: " + broken->info().reason + ")";
   return make_error(ErrorKind::kUnavailable, msg);
 }
@@ -75,9 +76,15 @@ std::vector<ModelInfo> Engine::models() const {
   return out;
 }
 
-std::string Engine::device() const { return impl_->device; }
-int Engine::threads() const { return impl_->threads; }
-std::string Engine::torch_version() { return detail::torch_version(); }
+std::string Engine::device() const {
+  return impl_->device;
+}
+int Engine::threads() const {
+  return impl_->threads;
+}
+std::string Engine::torch_version() {
+  return detail::torch_version();
+}
 
 namespace {
 template <typename F>

@@ -15,9 +15,8 @@ GrooveConverter::GrooveConverter(DrumPitchClasses classes, GrooveMode mode, int 
   pitch_to_class_ = drum_pitch_to_class(classes_);
 }
 
-std::vector<float> GrooveConverter::to_tensor(const std::vector<GridNote>& notes,
-                                              int64_t num_steps, double qpm,
-                                              GrooveReport* report) const {
+std::vector<float> GrooveConverter::to_tensor(const std::vector<GridNote>& notes, int64_t num_steps,
+                                              double qpm, GrooveReport* report) const {
   GrooveReport local;
   GrooveReport& r = report ? *report : local;
   const bool tapify = mode_ == GrooveMode::kTapify;
@@ -50,15 +49,16 @@ std::vector<float> GrooveConverter::to_tensor(const std::vector<GridNote>& notes
       if (!humanize && !tapify) row[kNumDrumClasses + d] = static_cast<float>(n->velocity / 127.0);
       if (!humanize && n->hasTime) {
         const double q_onset = static_cast<double>(n->startStep) * step_length;
-        row[2 * kNumDrumClasses + d] = static_cast<float>(2.0 * (q_onset - n->startTime) / step_length);
+        row[2 * kNumDrumClasses + d] =
+            static_cast<float>(2.0 * (q_onset - n->startTime) / step_length);
       }
     }
   }
   return out;
 }
 
-std::vector<GridNote> GrooveConverter::to_notes(const std::vector<float>& values,
-                                                int64_t num_steps, double qpm) const {
+std::vector<GridNote> GrooveConverter::to_notes(const std::vector<float>& values, int64_t num_steps,
+                                                double qpm) const {
   if (values.size() < static_cast<size_t>(std::max<int64_t>(num_steps, 0)) * kGrooveDepth) {
     throw std::invalid_argument("groove tensor is shorter than num_steps * 27");
   }

@@ -15,7 +15,9 @@ struct Model::Impl {
 
 namespace {
 
-Error internal(const std::string& what) { return make_error(ErrorKind::kInternal, what); }
+Error internal(const std::string& what) {
+  return make_error(ErrorKind::kInternal, what);
+}
 
 torch::Tensor to_tensor(const FloatRows& rows, int64_t width) {
   auto t = torch::empty({static_cast<int64_t>(rows.size()), width}, torch::kFloat32);
@@ -115,9 +117,9 @@ std::unique_ptr<Model> Model::load(const std::string& path, const std::string& d
   m->info_.bars = m->meta_.bars;
   m->info_.source = m->meta_.source;
   const std::vector<std::string> needed =
-      m->meta_.is_vae()                 ? std::vector<std::string>{"encode", "decode"}
+      m->meta_.is_vae()             ? std::vector<std::string>{"encode", "decode"}
       : m->meta_.controls_depth > 0 ? std::vector<std::string>{"generate_with_controls"}
-                                        : std::vector<std::string>{"generate"};
+                                    : std::vector<std::string>{"generate"};
   for (const auto& name : needed) {
     if (!m->impl_->module.find_method(name)) {
       m->info_.reason = "the model has no '" + name + "' method (interface v1 needs it)";
@@ -265,8 +267,8 @@ Result<FloatRows> Model::decode_groove(const FloatRows& z, double temperature,
     torch::InferenceMode guard;
     auto zt = to_tensor(z, meta_.z_size).to(impl_->device);
     auto ut = to_tensor(uniforms, t * kNumDrumClasses).reshape({-1, t, kNumDrumClasses});
-    auto out = impl_->module.get_method("decode")({zt, temperature, ut.to(impl_->device)})
-                   .toTensor();
+    auto out =
+        impl_->module.get_method("decode")({zt, temperature, ut.to(impl_->device)}).toTensor();
     if (out.dim() != 3 || out.size(0) != zt.size(0) || out.size(1) != t ||
         out.size(2) != kGrooveDepth) {
       return internal("decode returned shape " + c10::str(out.sizes()));
@@ -282,9 +284,8 @@ Result<ClassRows> Model::generate(const ClassRows& primer, int steps, double tem
   return run_rnn(primer, nullptr, steps, temperature, uniforms);
 }
 
-Result<ClassRows> Model::generate_with_controls(const ClassRows& primer,
-                                                const FloatRows& controls, int steps,
-                                                double temperature,
+Result<ClassRows> Model::generate_with_controls(const ClassRows& primer, const FloatRows& controls,
+                                                int steps, double temperature,
                                                 const FloatRows& uniforms) const {
   return run_rnn(primer, &controls, steps, temperature, uniforms);
 }
@@ -316,12 +317,12 @@ Result<ClassRows> Model::run_rnn(const ClassRows& primer, const FloatRows* contr
     torch::Tensor out;
     if (controls) {
       auto ct = to_tensor(*controls, (p + steps) * k).reshape({-1, p + steps, k});
-      out = impl_->module.get_method("generate_with_controls")(
-                               {pt, ct.to(impl_->device), int64_t{steps}, temperature, ut})
+      out = impl_->module
+                .get_method("generate_with_controls")(
+                    {pt, ct.to(impl_->device), int64_t{steps}, temperature, ut})
                 .toTensor();
     } else {
-      out = impl_->module.get_method("generate")({pt, int64_t{steps}, temperature, ut})
-                .toTensor();
+      out = impl_->module.get_method("generate")({pt, int64_t{steps}, temperature, ut}).toTensor();
     }
     if (out.dim() != 2 || out.size(0) != pt.size(0) || out.size(1) != steps) {
       return internal("generate returned shape " + c10::str(out.sizes()));

@@ -15,7 +15,7 @@
 
 namespace clipgen::engine::detail {
 
-using FloatRows = std::vector<std::vector<float>>;   // [B][...], row-major per item
+using FloatRows = std::vector<std::vector<float>>;    // [B][...], row-major per item
 using ClassRows = std::vector<std::vector<int64_t>>;  // [B][T]
 
 struct Posterior {

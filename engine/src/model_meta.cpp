@@ -1,7 +1,6 @@
 #include "model_meta.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace clipgen::engine::detail {
@@ -9,7 +8,9 @@ namespace {
 
 using nlohmann::json;
 
-Error bad(const std::string& what) { return make_error(ErrorKind::kInternal, "clipgen.json: " + what); }
+Error bad(const std::string& what) {
+  return make_error(ErrorKind::kInternal, "clipgen.json: " + what);
+}
 
 }  // namespace
 
@@ -64,7 +65,8 @@ Result<ModelMeta> parse_model_meta(const std::string& json_text) {
       s.drum_pitch_classes = c.contains("drumPitchClasses")
                                  ? c.at("drumPitchClasses").get<DrumPitchClasses>()
                                  : gm_drum_pitch_classes();
-      if (s.drum_pitch_classes.size() != kNumDrumClasses) return bad("drumPitchClasses needs 9 lists");
+      if (s.drum_pitch_classes.size() != kNumDrumClasses)
+        return bad("drumPitchClasses needs 9 lists");
       for (const auto& cls : s.drum_pitch_classes) {
         if (cls.empty()) return bad("every drum class needs at least one pitch");
         for (int p : cls) {

@@ -74,7 +74,8 @@ class Reader {
     const std::string want = "must be a whole number from 0 to " + std::to_string(kMaxSeed);
     if (v->is_number_unsigned()) {
       const auto s = v->get<std::uint64_t>();
-      if (s > kMaxSeed) fail("seed", std::to_string(s) + " is outside 0.." + std::to_string(kMaxSeed));
+      if (s > kMaxSeed)
+        fail("seed", std::to_string(s) + " is outside 0.." + std::to_string(kMaxSeed));
       return s;
     }
     if (v->is_number_integer()) {  // signed storage; nlohmann also keeps small positives here
@@ -153,24 +154,31 @@ class Reader {
 
 std::string_view tool_name(Tool tool) {
   switch (tool) {
-    case Tool::kGenerate: return "generate";
-    case Tool::kContinue: return "continue";
-    case Tool::kInterpolate: return "interpolate";
-    case Tool::kGroove: return "groove";
-    case Tool::kDrumify: return "drumify";
+    case Tool::kGenerate:
+      return "generate";
+    case Tool::kContinue:
+      return "continue";
+    case Tool::kInterpolate:
+      return "interpolate";
+    case Tool::kGroove:
+      return "groove";
+    case Tool::kDrumify:
+      return "drumify";
   }
   return "generate";
 }
 
 std::optional<Tool> tool_from_name(std::string_view name) {
-  for (Tool t : {Tool::kGenerate, Tool::kContinue, Tool::kInterpolate, Tool::kGroove,
-                 Tool::kDrumify}) {
+  for (Tool t :
+       {Tool::kGenerate, Tool::kContinue, Tool::kInterpolate, Tool::kGroove, Tool::kDrumify}) {
     if (tool_name(t) == name) return t;
   }
   return std::nullopt;
 }
 
-std::string_view kind_name(Kind kind) { return kind == Kind::kDrums ? "drums" : "melody"; }
+std::string_view kind_name(Kind kind) {
+  return kind == Kind::kDrums ? "drums" : "melody";
+}
 
 std::optional<Kind> kind_from_name(std::string_view name) {
   if (name == "melody") return Kind::kMelody;
@@ -246,11 +254,16 @@ Result<ToolRequest> widen(Result<T> r) {
 
 Result<ToolRequest> parse_request(Tool tool, const json& body, const protocol::Limits& limits) {
   switch (tool) {
-    case Tool::kGenerate: return widen(parse_generate(body));
-    case Tool::kContinue: return widen(parse_continue(body, limits));
-    case Tool::kInterpolate: return widen(parse_interpolate(body, limits));
-    case Tool::kGroove: return widen(parse_groove(body, limits));
-    case Tool::kDrumify: return widen(parse_drumify(body, limits));
+    case Tool::kGenerate:
+      return widen(parse_generate(body));
+    case Tool::kContinue:
+      return widen(parse_continue(body, limits));
+    case Tool::kInterpolate:
+      return widen(parse_interpolate(body, limits));
+    case Tool::kGroove:
+      return widen(parse_groove(body, limits));
+    case Tool::kDrumify:
+      return widen(parse_drumify(body, limits));
   }
   return make_error(ErrorKind::kNotFound, "unknown tool");
 }

@@ -1,22 +1,22 @@
 #include "torch_runtime.h"
 
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
 #include <dlfcn.h>
 #include <torch/cuda.h>
 #include <torch/script.h>
 #include <torch/version.h>
 
-#include <ATen/Context.h>
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <cstdlib>
-#include <thread>
 
 #include "clipgen/engine/engine.h"
 
 namespace clipgen::engine {
 
-void prepare_process_environment() { setenv("OPENBLAS_NUM_THREADS", "1", /*overwrite=*/0); }
+void prepare_process_environment() {
+  setenv("OPENBLAS_NUM_THREADS", "1", /*overwrite=*/0);
+}
 
 namespace detail {
 
@@ -49,21 +49,20 @@ Result<std::string> resolve_device(const std::string& option) {
     const std::string index = option.substr(5);
     const bool digits = !index.empty() && index.size() < 4 &&
                         index.find_first_not_of("0123456789") == std::string::npos;
-    if (digits && torch::cuda::is_available() &&
-        std::stoul(index) < torch::cuda::device_count()) {
+    if (digits && torch::cuda::is_available() && std::stoul(index) < torch::cuda::device_count()) {
       return option;
     }
     return make_error(ErrorKind::kInvalidRequest,
-                      "device " + option + " is not available here (available: " +
-                          available_list() + ", " + std::to_string(torch::cuda::device_count()) +
-                          " CUDA devices)");
+                      "device " + option +
+                          " is not available here (available: " + available_list() + ", " +
+                          std::to_string(torch::cuda::device_count()) + " CUDA devices)");
   }
   if (option == "cuda" || option == "mps") {
     const bool ok = option == "cuda" ? torch::cuda::is_available() : mps_available();
     if (ok) return option;
-    return make_error(ErrorKind::kInvalidRequest, "device " + option +
-                                                      " is not available here (available: " +
-                                                      available_list() + ")");
+    return make_error(
+        ErrorKind::kInvalidRequest,
+        "device " + option + " is not available here (available: " + available_list() + ")");
   }
   return make_error(ErrorKind::kInvalidRequest,
                     "device must be auto, cpu, cuda, cuda:N or mps, got '" + option + "'");
@@ -79,13 +78,18 @@ int configure_threads(int threads) {
       fn(1);
     }
   }
-  int n = threads;
-  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Default 1: the models are small recurrent nets (batch <= 16, 128-256 units), whose many tiny
+  // steps gain nothing from intra-op threads; measured on the 2-core dev box (docs/tools.md), 2
+  // threads were 2-10x slower than 1 on every tool. Concurrent requests (clipgend --workers)
+  // use the other cores.
+  const int n = threads > 0 ? threads : 1;
   at::set_num_threads(n);
   return at::get_num_threads();
 }
 
-std::string torch_version() { return TORCH_VERSION; }
+std::string torch_version() {
+  return TORCH_VERSION;
+}
 
 }  // namespace detail
 }  // namespace clipgen::engine

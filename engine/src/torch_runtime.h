@@ -10,8 +10,8 @@ namespace clipgen::engine::detail {
 // "auto" -> "cuda" when available, else "mps" when this torch has it, else "cpu". An explicit
 // device that is not available is kInvalidRequest naming what is.
 Result<std::string> resolve_device(const std::string& option);
-// Sets torch's intra-op threads (0 = one per core) and pins OpenBLAS to 1 thread unless the
-// user set OPENBLAS_NUM_THREADS. Returns the count in use.
+// Sets torch's intra-op threads (0 = the measured default, 1) and pins OpenBLAS to 1 thread unless
+// the user set OPENBLAS_NUM_THREADS. Returns the count in use.
 int configure_threads(int threads);
 std::string torch_version();
 

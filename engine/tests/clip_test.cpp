@@ -1,7 +1,8 @@
 // Input preparation and output assembly shared by the tools.
+#include "clip.h"
+
 #include <gtest/gtest.h>
 
-#include "clip.h"
 #include "clipgen/protocol/validation.h"
 
 namespace clipgen::engine::detail {
@@ -64,7 +65,8 @@ TEST(Clip, OtherMetersAreRefusedForFourFourModels) {
 
 TEST(Clip, TooManyNotesIsUnprocessable) {
   protocol::NoteSequence s;
-  for (size_t i = 0; i <= kMaxInputNotes; ++i) s.notes.push_back(note(60, 0.1 * double(i), 0.1 * double(i) + 0.05));
+  for (size_t i = 0; i <= kMaxInputNotes; ++i)
+    s.notes.push_back(note(60, 0.1 * double(i), 0.1 * double(i) + 0.05));
   auto c = prepare_clip(s, 4, "the clip");
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error().kind, ErrorKind::kUnprocessable);
@@ -72,9 +74,9 @@ TEST(Clip, TooManyNotesIsUnprocessable) {
 
 TEST(Clip, TopLineKeepsTheHighestSoundingNote) {
   std::vector<GridNote> notes(4);
-  notes[0] = {60, 80, 0, 8, 0, 0, false, true};   // chord, lower
-  notes[1] = {67, 80, 0, 8, 0, 0, false, true};   // chord, top
-  notes[2] = {55, 80, 4, 6, 0, 0, false, true};   // under the sounding top note: dropped
+  notes[0] = {60, 80, 0, 8, 0, 0, false, true};  // chord, lower
+  notes[1] = {67, 80, 0, 8, 0, 0, false, true};  // chord, top
+  notes[2] = {55, 80, 4, 6, 0, 0, false, true};  // under the sounding top note: dropped
   notes[3] = {64, 80, 8, 12, 0, 0, false, true};
   int dropped = 0;
   auto line = top_line(notes, &dropped);
@@ -98,9 +100,9 @@ TEST(Clip, InferKindFromIsDrum) {
 
 TEST(Clip, MakeSequenceCarriesStepsAndSecondsAndClipsToTheClip) {
   std::vector<GridNote> notes(3);
-  notes[0] = {60, 0, 0, 4, -0.01, 0.5, false, true};     // before 0 -> starts at 0, velocity 1
-  notes[1] = {62, 90, 14, 20, 1.75, 2.5, false, true};   // past the end -> cut at 2 s / 16
-  notes[2] = {64, 90, 16, 18, 2.0, 2.25, false, true};   // starts at the end -> dropped
+  notes[0] = {60, 0, 0, 4, -0.01, 0.5, false, true};    // before 0 -> starts at 0, velocity 1
+  notes[1] = {62, 90, 14, 20, 1.75, 2.5, false, true};  // past the end -> cut at 2 s / 16
+  notes[2] = {64, 90, 16, 18, 2.0, 2.25, false, true};  // starts at the end -> dropped
   int dropped = 0;
   auto s = make_sequence(notes, true, 16, 4, 120.0, 4, 4, &dropped);
   EXPECT_EQ(dropped, 1);

@@ -51,7 +51,7 @@ std::vector<GridNote> notes_of(const json& ns, int steps_per_quarter) {
 
 DrumPitchClasses classes_of(const json& conv) {
   return conv.contains("drumPitchClasses") ? conv["drumPitchClasses"].get<DrumPitchClasses>()
-                                            : gm_drum_pitch_classes();
+                                           : gm_drum_pitch_classes();
 }
 
 void expect_quantized_notes(const std::vector<GridNote>& got, const json& decoded,
@@ -60,7 +60,8 @@ void expect_quantized_notes(const std::vector<GridNote>& got, const json& decode
   ASSERT_EQ(got.size(), want.size()) << name;
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].pitch, want[i].at("pitch").get<int>()) << name << " note " << i;
-    EXPECT_EQ(got[i].startStep, want[i].at("quantizedStartStep").get<int64_t>()) << name << " " << i;
+    EXPECT_EQ(got[i].startStep, want[i].at("quantizedStartStep").get<int64_t>())
+        << name << " " << i;
     EXPECT_EQ(got[i].endStep, want[i].at("quantizedEndStep").get<int64_t>()) << name << " " << i;
     EXPECT_EQ(got[i].isDrum, want[i].value("isDrum", false)) << name << " note " << i;
   }
@@ -100,8 +101,8 @@ TEST(ConvertersGolden, Drums) {
     const auto want = c.at("tensor").get<std::vector<int64_t>>();
     if (!c.at("input").is_null()) {
       DrumsReport report;
-      const auto got = dc.to_classes(notes_of(c["input"], 4), conv.at("numSteps").get<int64_t>(),
-                                     &report);
+      const auto got =
+          dc.to_classes(notes_of(c["input"], 4), conv.at("numSteps").get<int64_t>(), &report);
       EXPECT_EQ(got, want) << name;
       EXPECT_EQ(report.unknownPitches, c["report"].at("unknownPitches").get<int>()) << name;
       EXPECT_EQ(report.droppedPastEnd, c["report"].at("droppedPastEnd").get<int>()) << name;
@@ -136,9 +137,9 @@ TEST(ConvertersGolden, Groove) {
       const auto got = gc.to_tensor(notes_of(in, spq), steps, qpm, nullptr);
       ASSERT_EQ(got.size(), want.size()) << name;
       for (size_t i = 0; i < got.size(); ++i) {
-        EXPECT_NEAR(got[i], want[i], 1e-6) << name << " value " << i << " (step "
-                                           << i / kGrooveDepth << ", slot " << i % kGrooveDepth
-                                           << ")";
+        EXPECT_NEAR(got[i], want[i], 1e-6)
+            << name << " value " << i << " (step " << i / kGrooveDepth << ", slot "
+            << i % kGrooveDepth << ")";
       }
     }
     const double qpm = c.at("qpm").get<double>();
@@ -148,7 +149,8 @@ TEST(ConvertersGolden, Groove) {
     for (size_t i = 0; i < notes.size(); ++i) {
       EXPECT_EQ(notes[i].pitch, dn[i].at("pitch").get<int>()) << name << " note " << i;
       EXPECT_EQ(notes[i].velocity, dn[i].at("velocity").get<int>()) << name << " note " << i;
-      EXPECT_NEAR(notes[i].startTime, dn[i].at("startTime").get<double>(), 1e-6) << name << " " << i;
+      EXPECT_NEAR(notes[i].startTime, dn[i].at("startTime").get<double>(), 1e-6)
+          << name << " " << i;
       EXPECT_NEAR(notes[i].endTime, dn[i].at("endTime").get<double>(), 1e-6) << name << " " << i;
       EXPECT_TRUE(notes[i].isDrum) << name;
     }

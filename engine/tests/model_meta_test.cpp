@@ -1,9 +1,9 @@
 // clipgen.json parsing: a broken file gets a reason that names the problem.
+#include "model_meta.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "model_meta.h"
 
 namespace clipgen::engine::detail {
 namespace {
@@ -11,16 +11,16 @@ namespace {
 using nlohmann::json;
 
 json good() {
-  return json{{"formatVersion", 1},
-              {"id", "mel"},
-              {"kind", "musicvae"},
-              {"tools", {"generate", "interpolate"}},
-              {"converter",
-               {{"type", "melody"}, {"minPitch", 21}, {"maxPitch", 108}, {"numSteps", 64}}},
-              {"zSize", 256},
-              {"bars", 4},
-              {"stepsPerQuarter", 4},
-              {"source", "test"}};
+  return json{
+      {"formatVersion", 1},
+      {"id", "mel"},
+      {"kind", "musicvae"},
+      {"tools", {"generate", "interpolate"}},
+      {"converter", {{"type", "melody"}, {"minPitch", 21}, {"maxPitch", 108}, {"numSteps", 64}}},
+      {"zSize", 256},
+      {"bars", 4},
+      {"stepsPerQuarter", 4},
+      {"source", "test"}};
 }
 
 TEST(ModelMeta, ParsesTheDocumentedExample) {

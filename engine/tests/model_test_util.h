@@ -14,7 +14,9 @@
 
 namespace clipgen::engine::testing {
 
-inline std::string fixture_dir() { return CLIPGEN_FIXTURE_MODELS_DIR; }
+inline std::string fixture_dir() {
+  return CLIPGEN_FIXTURE_MODELS_DIR;
+}
 
 inline bool has_models(const std::string& dir) {
   std::error_code ec;

@@ -63,7 +63,8 @@ void expect_same_notes(const std::vector<GridNote>& got, const json& ns, const s
   ASSERT_EQ(got.size(), want.size()) << what;
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].pitch, want[i].at("pitch").get<int>()) << what << " note " << i;
-    EXPECT_EQ(got[i].startStep, want[i].value("quantizedStartStep", int64_t{0})) << what << " " << i;
+    EXPECT_EQ(got[i].startStep, want[i].value("quantizedStartStep", int64_t{0}))
+        << what << " " << i;
     EXPECT_EQ(got[i].endStep, want[i].value("quantizedEndStep", int64_t{0})) << what << " " << i;
   }
 }
@@ -166,7 +167,8 @@ TEST_P(Parity, MatchesMagentaJs) {
 
   const auto z = ref.at("z").get<FloatRows>();
   if (groove) {
-    auto out = m.decode_groove(z, 0.0, FloatRows(z.size(), std::vector<float>(size_t(steps) * 9, 0.5f)));
+    auto out =
+        m.decode_groove(z, 0.0, FloatRows(z.size(), std::vector<float>(size_t(steps) * 9, 0.5f)));
     ASSERT_TRUE(out.ok()) << out.error().message;
     const json& want = ref.at("decoded");
     for (size_t b = 0; b < z.size(); ++b) {

@@ -1,10 +1,10 @@
 // Request parsing: defaults, every range enforced (400 naming the field and range, never
 // clamped), kinds, seeds, NoteSequence problems located under their field.
+#include "clipgen/engine/requests.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "clipgen/engine/requests.h"
 
 namespace clipgen::engine {
 namespace {
@@ -58,8 +58,8 @@ TEST(Requests, RangesAreErrorsNotClamped) {
 }
 
 TEST(Requests, EveryProblemIsNamedAtOnce) {
-  auto r = parse_request(Tool::kGenerate, json{{"kind", "melody"}, {"variations", 99},
-                                               {"temperature", 5}});
+  auto r = parse_request(Tool::kGenerate,
+                         json{{"kind", "melody"}, {"variations", 99}, {"temperature", 5}});
   expect_invalid(r, "variations: 99 is outside 1..16");
   expect_invalid(r, "temperature: 5 is outside 0..2");
 }
@@ -80,8 +80,9 @@ TEST(Requests, ContinueRangesAndDefaults) {
 
 TEST(Requests, InterpolateNeedsBothClips) {
   expect_invalid(parse_request(Tool::kInterpolate, json{{"a", clip()}}), "b: is required");
-  expect_invalid(parse_request(Tool::kInterpolate, json{{"a", clip()}, {"b", clip()}, {"steps", 0}}),
-                 "steps: 0 is outside 1..16");
+  expect_invalid(
+      parse_request(Tool::kInterpolate, json{{"a", clip()}, {"b", clip()}, {"steps", 0}}),
+      "steps: 0 is outside 1..16");
   auto r = parse_interpolate(json{{"a", clip()}, {"b", clip()}, {"kind", "melody"}});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->steps, 3);
@@ -121,8 +122,8 @@ TEST(Requests, NullMeansDefault) {
 }
 
 TEST(Requests, ToolNamesRoundTrip) {
-  for (Tool t : {Tool::kGenerate, Tool::kContinue, Tool::kInterpolate, Tool::kGroove,
-                 Tool::kDrumify}) {
+  for (Tool t :
+       {Tool::kGenerate, Tool::kContinue, Tool::kInterpolate, Tool::kGroove, Tool::kDrumify}) {
     EXPECT_EQ(tool_from_name(tool_name(t)), t);
   }
   EXPECT_FALSE(tool_from_name("remix"));

@@ -1,9 +1,9 @@
 // Seeded sampling: fixed streams per seed, valid ranges, slerp endpoints.
+#include "sampling.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include "sampling.h"
 
 namespace clipgen::engine::detail {
 namespace {

@@ -28,7 +28,8 @@ protocol::NoteSequence melody(double bars = 2) {
   protocol::NoteSequence s;
   s.tempos.push_back({0.0, 120.0});
   const int pitches[] = {60, 62, 64, 65, 67, 69, 71, 72};
-  for (int i = 0; i < int(bars * 4); ++i) s.notes.push_back(note(pitches[i % 8], i * 0.5, i * 0.5 + 0.4, 70 + i % 5));
+  for (int i = 0; i < int(bars * 4); ++i)
+    s.notes.push_back(note(pitches[i % 8], i * 0.5, i * 0.5 + 0.4, 70 + i % 5));
   s.total_time = bars * 2.0;
   return s;
 }
@@ -39,7 +40,9 @@ protocol::NoteSequence beat(int bars = 2) {
   s.tempos.push_back({0.0, 120.0});
   for (int b = 0; b < bars; ++b) {
     const double t0 = b * 2.0;
-    for (int i = 0; i < 8; ++i) s.notes.push_back(note(42, t0 + i * 0.25 + 0.01, t0 + i * 0.25 + 0.1, 60 + 5 * (i % 2), true));
+    for (int i = 0; i < 8; ++i)
+      s.notes.push_back(
+          note(42, t0 + i * 0.25 + 0.01, t0 + i * 0.25 + 0.1, 60 + 5 * (i % 2), true));
     s.notes.push_back(note(36, t0 + 0.0, t0 + 0.1, 110, true));
     s.notes.push_back(note(38, t0 + 0.52, t0 + 0.6, 100, true));
     s.notes.push_back(note(36, t0 + 1.0, t0 + 1.1, 105, true));
@@ -49,8 +52,8 @@ protocol::NoteSequence beat(int bars = 2) {
   return s;
 }
 
-#define ENGINE_OR_SKIP()                    \
-  CLIPGEN_REQUIRE_FIXTURES();               \
+#define ENGINE_OR_SKIP()                   \
+  CLIPGEN_REQUIRE_FIXTURES();              \
   const Engine* engine = fixture_engine(); \
   ASSERT_NE(engine, nullptr)
 
@@ -244,7 +247,8 @@ TEST(Tools, GrooveKeepsEveryHitAndMovesOnlyTimingAndVelocity) {
   }
   std::multiset<std::pair<int64_t, int>> in_hits, out_hits;
   for (const auto& n : s.notes) out_hits.insert({n.quantized_start_step, n.pitch});
-  for (const auto& n : r.input.notes) in_hits.insert({int64_t(std::floor(n.start_time / step + 0.5)), n.pitch});
+  for (const auto& n : r.input.notes)
+    in_hits.insert({int64_t(std::floor(n.start_time / step + 0.5)), n.pitch});
   EXPECT_EQ(in_hits, out_hits);
 }
 

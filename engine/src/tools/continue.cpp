@@ -22,7 +22,8 @@ Result<ToolResponse> run_continue(const Engine::Impl& e, const ContinueRequest& 
   const Model& m = *found.value();
   const ModelMeta& meta = m.meta();
   if (meta.kind != "musicrnn") {
-    return make_error(ErrorKind::kUnavailable, "model " + meta.id + " cannot continue (not an RNN)");
+    return make_error(ErrorKind::kUnavailable,
+                      "model " + meta.id + " cannot continue (not an RNN)");
   }
   const int spq = meta.converter.steps_per_quarter;
   auto prepared = prepare_clip(r.input, spq, "the clip");
@@ -67,13 +68,13 @@ Result<ToolResponse> run_continue(const Engine::Impl& e, const ContinueRequest& 
   std::vector<int64_t> primer;
   int velocity_sum = 0;
   for (const auto& n : notes) velocity_sum += n.velocity;
-  const int velocity =
-      std::clamp(static_cast<int>(std::lround(double(velocity_sum) / double(notes.size()))), 1, 127);
+  const int velocity = std::clamp(
+      static_cast<int>(std::lround(double(velocity_sum) / double(notes.size()))), 1, 127);
   std::unique_ptr<MelodyConverter> melody;
   std::unique_ptr<DrumsConverter> drums;
   if (kind == Kind::kMelody) {
-    melody = std::make_unique<MelodyConverter>(meta.converter.min_pitch, meta.converter.max_pitch,
-                                               spq);
+    melody =
+        std::make_unique<MelodyConverter>(meta.converter.min_pitch, meta.converter.max_pitch, spq);
     int dropped = 0;
     primer_notes = top_line(primer_notes, &dropped);
     if (dropped > 0) {
@@ -94,8 +95,9 @@ Result<ToolResponse> run_continue(const Engine::Impl& e, const ContinueRequest& 
     DrumsReport rep;
     primer = drums->to_classes(primer_notes, primer_len, &rep);
     if (rep.unknownPitches > 0) {
-      out.warnings.push_back(plural(rep.unknownPitches, "drum note has a pitch", "drum notes have pitches") +
-                             " outside the General MIDI kit the model knows; left out of the primer");
+      out.warnings.push_back(
+          plural(rep.unknownPitches, "drum note has a pitch", "drum notes have pitches") +
+          " outside the General MIDI kit the model knows; left out of the primer");
     }
   }
 

@@ -33,10 +33,11 @@ Result<ToolResponse> run_generate(const Engine::Impl& e, const GenerateRequest& 
     if (r.kind == Kind::kDrums) {
       notes = DrumsConverter(meta.converter.drum_pitch_classes, spq).to_notes(row);
     } else {
-      notes = MelodyConverter(meta.converter.min_pitch, meta.converter.max_pitch, spq).to_notes(row);
+      notes =
+          MelodyConverter(meta.converter.min_pitch, meta.converter.max_pitch, spq).to_notes(row);
     }
-    out.sequences.push_back(make_sequence(notes, false, static_cast<int64_t>(steps), spq,
-                                          protocol::kDefaultQpm));
+    out.sequences.push_back(
+        make_sequence(notes, false, static_cast<int64_t>(steps), spq, protocol::kDefaultQpm));
   }
   report(progress, 1, 1, "done");
   return out;

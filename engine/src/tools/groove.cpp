@@ -49,7 +49,8 @@ Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
   FloatRows x;
   for (const auto& w : windows) x.push_back(conv.to_tensor(w, window, clip.qpm, nullptr));
 
-  report(progress, 0, 2, "reading the groove of " + plural(int64_t(windows.size()), "window", "windows"));
+  report(progress, 0, 2,
+         "reading the groove of " + plural(int64_t(windows.size()), "window", "windows"));
   auto post = m.encode_groove(x);
   if (!post) return post.error();
   out.seed = r.seed.value_or(pick_seed());
@@ -73,11 +74,12 @@ Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
       const auto& row = y.value()[static_cast<size_t>(n.startStep / window)];
       const size_t base = static_cast<size_t>(n.startStep % window) * kGrooveDepth;
       if (row[base + size_t(c)] > 0.5f) {
-        velocity = static_cast<int>(
-            std::clamp(std::floor(double(row[base + kNumDrumClasses + size_t(c)]) * 127.0 + 0.5), 1.0, 127.0));
+        velocity = static_cast<int>(std::clamp(
+            std::floor(double(row[base + kNumDrumClasses + size_t(c)]) * 127.0 + 0.5), 1.0, 127.0));
         offset = std::clamp(double(row[base + 2 * kNumDrumClasses + size_t(c)]) / 2.0, -0.5, 0.5);
       }
-      g.velocity = static_cast<int>(std::lround((1.0 - r.amount) * n.velocity + r.amount * velocity));
+      g.velocity =
+          static_cast<int>(std::lround((1.0 - r.amount) * n.velocity + r.amount * velocity));
       g.startTime = std::max(grid - r.amount * offset * step_length, 0.0);
     } else {
       g.startTime = n.hasTime ? n.startTime : grid;

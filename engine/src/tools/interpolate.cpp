@@ -19,11 +19,11 @@ Result<ToolResponse> run_interpolate(const Engine::Impl& e, const InterpolateReq
     const Kind ka = infer_kind(r.a, out.warnings);
     const Kind kb = infer_kind(r.b, ignored);
     if (ka != kb) {
-      return make_error(ErrorKind::kUnprocessable,
-                        "clip A is " + std::string(ka == Kind::kDrums ? "a drum clip" : "a melody") +
-                            " and clip B is " +
-                            std::string(kb == Kind::kDrums ? "a drum clip" : "a melody") +
-                            "; Interpolate needs two clips of the same kind");
+      return make_error(
+          ErrorKind::kUnprocessable,
+          "clip A is " + std::string(ka == Kind::kDrums ? "a drum clip" : "a melody") +
+              " and clip B is " + std::string(kb == Kind::kDrums ? "a drum clip" : "a melody") +
+              "; Interpolate needs two clips of the same kind");
     }
     kind = ka;
   }
@@ -113,14 +113,16 @@ Result<ToolResponse> run_interpolate(const Engine::Impl& e, const InterpolateReq
   report(progress, 1, 2, "decoding " + plural(r.steps, "clip", "clips"));
   auto classes = m.decode_classes(zs, r.temperature, u);
   if (!classes) return classes.error();
-  const int velocity = std::clamp(
-      static_cast<int>(std::lround(double(velocity_sum) / double(std::max<int64_t>(velocity_count, 1)))),
-      1, 127);
+  const int velocity =
+      std::clamp(static_cast<int>(std::lround(double(velocity_sum) /
+                                              double(std::max<int64_t>(velocity_count, 1)))),
+                 1, 127);
   for (const auto& row : classes.value()) {
     std::vector<GridNote> notes =
         kind == Kind::kDrums
             ? DrumsConverter(meta.converter.drum_pitch_classes, spq).to_notes(row)
-            : MelodyConverter(meta.converter.min_pitch, meta.converter.max_pitch, spq).to_notes(row);
+            : MelodyConverter(meta.converter.min_pitch, meta.converter.max_pitch, spq)
+                  .to_notes(row);
     for (auto& n : notes) n.velocity = velocity;
     out.sequences.push_back(make_sequence(notes, false, steps, spq, qpm));
   }

@@ -24,7 +24,7 @@ struct GridNote {
 };
 
 constexpr int kNumDrumClasses = 9;
-constexpr int kDrumDepth = 1 << kNumDrumClasses;  // 512
+constexpr int kDrumDepth = 1 << kNumDrumClasses;   // 512
 constexpr int kGrooveDepth = 3 * kNumDrumClasses;  // hits, velocities, offsets
 constexpr int kTapifyClass = 3;                    // magenta.js GrooveConverter.TAPIFY_CHANNEL
 

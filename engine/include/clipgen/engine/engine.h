@@ -16,7 +16,7 @@ namespace clipgen::engine {
 struct EngineOptions {
   std::string models_dir;       // every *.pt in it is loaded
   std::string device = "auto";  // "auto" | "cpu" | "cuda" | "cuda:N" | "mps"
-  int threads = 0;              // intra-op threads; 0 = one per core (measured best, see docs)
+  int threads = 0;              // intra-op threads; 0 = default 1 (measured best, docs/tools.md)
   bool warm_up = true;          // one small call per model at load
 };
 
@@ -27,12 +27,12 @@ struct ModelInfo {
   std::vector<std::string> tools;  // tools it serves
   std::string converter;           // "melody" | "drums" | "groove"
   int bars = 0;
-  std::string device;              // where it runs
-  std::string status;              // "ready" | "error"
-  std::string source;              // provenance from the metadata
+  std::string device;  // where it runs
+  std::string status;  // "ready" | "error"
+  std::string source;  // provenance from the metadata
   std::string path;
   std::uintmax_t size_bytes = 0;
-  std::string reason;              // why status is "error"
+  std::string reason;  // why status is "error"
 };
 
 // Progress of long work (the CLI prints it): done of total units, and what is being done.
@@ -48,7 +48,7 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   std::vector<ModelInfo> models() const;
-  std::string device() const;          // "cpu", "cuda", "cuda:N", "mps"
+  std::string device() const;  // "cpu", "cuda", "cuda:N", "mps"
   int threads() const;
   static std::string torch_version();  // e.g. "1.13.0"
 

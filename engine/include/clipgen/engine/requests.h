@@ -4,13 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "clipgen/error.h"
 #include "clipgen/protocol/note_sequence.h"
@@ -93,8 +92,7 @@ Result<ContinueRequest> parse_continue(const nlohmann::json& body,
                                        const protocol::Limits& limits = {});
 Result<InterpolateRequest> parse_interpolate(const nlohmann::json& body,
                                              const protocol::Limits& limits = {});
-Result<GrooveRequest> parse_groove(const nlohmann::json& body,
-                                   const protocol::Limits& limits = {});
+Result<GrooveRequest> parse_groove(const nlohmann::json& body, const protocol::Limits& limits = {});
 Result<DrumifyRequest> parse_drumify(const nlohmann::json& body,
                                      const protocol::Limits& limits = {});
 Result<ToolRequest> parse_request(Tool tool, const nlohmann::json& body,
