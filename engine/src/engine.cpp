@@ -37,7 +37,12 @@ Result<const detail::Model*> Engine::Impl::find(Tool tool, const std::string& co
       "no " + name + " model" + (by_kind ? " for " + converter : std::string()) +
       " is loaded from " +
       (options.models_dir.empty() ? std::string("the models folder") : options.models_dir);
-  if (broken) msg += " (" + broken->info().path + " failed to load: " + broken->info().reason + ")";
+  std::error_code ec;
+  if (!options.models_dir.empty() && !std::filesystem::is_directory(options.models_dir, ec)) {
+    msg += " (that folder does not exist; point --models at the folder holding the .pt files)";
+  } else if (broken) {
+    msg += " (" + broken->info().path + " failed to load: " + broken->info().reason + ")";
+  }
   return make_error(ErrorKind::kUnavailable, msg);
 }
 

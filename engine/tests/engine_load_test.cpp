@@ -108,6 +108,12 @@ TEST(EngineLoad, DeviceOptions) {
   auto e = Engine::open(o);
   ASSERT_TRUE(e.ok()) << e.error().message;
   EXPECT_TRUE(e.value()->models().empty());
+  GenerateRequest g;
+  auto none = e.value()->generate(g);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().kind, ErrorKind::kUnavailable);
+  EXPECT_NE(none.error().message.find("does not exist"), std::string::npos)
+      << none.error().message;
   const std::string d = e.value()->device();
   EXPECT_TRUE(d == "cpu" || d == "cuda" || d == "mps") << d;
   if (d == "cpu") {  // no accelerator here: asking for one is a clear error

@@ -270,6 +270,19 @@ TEST(Tools, GrooveAmountZeroIsTheQuantizedInput) {
   EXPECT_EQ(in_v, out_v);
 }
 
+TEST(Tools, GrooveReadsUnmarkedClipsAsGeneralMidiDrums) {
+  ENGINE_OR_SKIP();
+  GrooveRequest r;
+  r.input = beat(1);
+  for (auto& n : r.input.notes) n.is_drum = false;  // a drum clip on channel 1
+  r.seed = 2;
+  auto out = engine->groove(r);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_EQ(out->warnings.size(), 1u);
+  EXPECT_NE(out->warnings[0].find("read as General MIDI drums"), std::string::npos);
+  EXPECT_EQ(out->sequences[0].notes.size(), r.input.notes.size());
+}
+
 TEST(Tools, GrooveRefusesClipsWithoutDrums) {
   ENGINE_OR_SKIP();
   GrooveRequest r;

@@ -1,5 +1,6 @@
 // Groove: keep every hit, take timing and velocity from GrooVAE, 2 bars at a time; `amount`
 // blends between the quantized input and the model's groove.
+#include <algorithm>
 #include <cmath>
 
 #include "../clip.h"
@@ -39,6 +40,11 @@ Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
     return make_error(ErrorKind::kUnprocessable,
                       "the clip has no drum hits Groove knows (General MIDI drums such as 36 "
                       "kick, 38 snare, 42 closed hi-hat); for a bass line or melody use Drumify");
+  }
+  if (std::none_of(hits.begin(), hits.end(), [](const GridNote& n) { return n.isDrum; })) {
+    out.warnings.push_back(
+        "no note is marked as a drum (MIDI channel 10); the pitches were read as General MIDI "
+        "drums");
   }
   if (unknown > 0) {
     out.warnings.push_back(plural(unknown, "note has a pitch", "notes have pitches") +
