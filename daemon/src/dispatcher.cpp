@@ -76,6 +76,11 @@ Outgoing Dispatcher::handle_checked(const Incoming& request) const {
       out.headers.emplace_back("Access-Control-Allow-Headers",
                                "Content-Type, Authorization, X-API-Key");
       out.headers.emplace_back("Access-Control-Max-Age", "600");
+      // Chrome's Private Network Access: a public page calling loopback asks for this.
+      if (request.header("Access-Control-Request-Private-Network") ==
+          std::optional<std::string>("true")) {
+        out.headers.emplace_back("Access-Control-Allow-Private-Network", "true");
+      }
     }
     return with_cors(std::move(out));
   }

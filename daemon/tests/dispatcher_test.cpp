@@ -160,6 +160,11 @@ TEST_F(DispatcherTest, PreflightAnswersAllowedOrigin) {
   EXPECT_EQ(out.status, 204);
   EXPECT_EQ(header(out, "Access-Control-Allow-Methods"), "POST, OPTIONS");
   EXPECT_NE(header(out, "Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
+  EXPECT_EQ(header(out, "Access-Control-Allow-Private-Network"), "");
+  r.headers["Access-Control-Request-Private-Network"] = "true";
+  EXPECT_EQ(header(make(p).handle(r.incoming()), "Access-Control-Allow-Private-Network"), "true");
+  r.headers["Origin"] = "https://evil.example";
+  EXPECT_EQ(make(p).handle(r.incoming()).status, 403);
 }
 
 TEST_F(DispatcherTest, ApiKeyGuardsAllButHealth) {
