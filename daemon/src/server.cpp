@@ -31,6 +31,7 @@ thread_local Clock::time_point t_request_start{};
 thread_local std::optional<Error> t_request_error;
 
 std::string printable(std::string_view s) {
+  if (s.empty()) return "-";  // e.g. no method: the request line did not parse
   std::string out;
   for (char c : s.substr(0, 200)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
   if (s.size() > 200) out += "...";
