@@ -179,6 +179,13 @@ int run_tool(const ToolSpec& spec, const std::vector<std::string>& argv) {
   if (spec.fill) {
     if (Status s = spec.fill(args, body); !s) return usage_error(spec, s.error().message);
   }
+  // Check the controls before reading any file (empty clips stand in for the inputs).
+  {
+    json probe = body;
+    for (const auto& field : spec.inputs) probe[field] = json{{"notes", json::array()}};
+    auto checked = engine::parse_request(spec.tool, probe);
+    if (!checked) return usage_error(spec, with_flag_names(checked.error().message));
+  }
   for (size_t i = 0; i < spec.inputs.size(); ++i) {
     auto seq = protocol::read_midi_file(args.positionals[i]);
     if (!seq) {

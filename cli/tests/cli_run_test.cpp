@@ -114,6 +114,9 @@ TEST_F(Cli, BadOptionsAreUsageErrorsNamingTheFlag) {
   EXPECT_NE(stderr_text().find("--variations: 40 is outside 1..16"), std::string::npos)
       << stderr_text();
   EXPECT_EQ(clipgen("continue -o x.mid"), 2);
+  // Controls are checked before the files are read.
+  EXPECT_EQ(clipgen("continue missing.mid --bars 40 -o x.mid"), 2);
+  EXPECT_NE(stderr_text().find("--bars: 40 is outside 1..32"), std::string::npos) << stderr_text();
   EXPECT_EQ(clipgen("groove " + (dir_ / "missing.mid").string() + " -o x.mid"), 1);
   const std::string mel = write_clip("high.mid", false, 96);  // no General MIDI drum pitch
   EXPECT_EQ(clipgen("groove " + mel + " -o " + (dir_ / "g.mid").string()), 1);  // no drums

@@ -112,8 +112,7 @@ TEST(EngineLoad, DeviceOptions) {
   auto none = e.value()->generate(g);
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().kind, ErrorKind::kUnavailable);
-  EXPECT_NE(none.error().message.find("does not exist"), std::string::npos)
-      << none.error().message;
+  EXPECT_NE(none.error().message.find("does not exist"), std::string::npos) << none.error().message;
   const std::string d = e.value()->device();
   EXPECT_TRUE(d == "cpu" || d == "cuda" || d == "mps") << d;
   if (d == "cpu") {  // no accelerator here: asking for one is a clear error
