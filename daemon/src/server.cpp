@@ -162,7 +162,7 @@ struct Server::Impl {
     const std::size_t threads = options.http_threads();
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length(options.max_body);
-    http.set_keep_alive_timeout(2);
+    http.set_keep_alive_timeout(2);  // bounds how long shutdown waits on idle connections
     // Head and body go out in separate writes; without this, Nagle + delayed ACK add ~40 ms.
     http.set_tcp_nodelay(true);
     // Answers are data for programs, never pages to render or cache.
@@ -173,7 +173,7 @@ struct Server::Impl {
     http.set_socket_options([](socket_t sock) {
       const int yes = 1;
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    });  // bounds how long shutdown waits on idle connections
+    });
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       t_request_start = Clock::now();
