@@ -2,6 +2,7 @@
 // the pipeline — validity, reproducibility, semantics — not musical quality).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "clipgen/engine/engine.h"
@@ -346,6 +347,80 @@ TEST(Tools, OtherMetersAreRefusedWithAReason) {
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().kind, ErrorKind::kUnprocessable);
   EXPECT_NE(out.error().message.find("7/8"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace clipgen::engine
+
+namespace clipgen::engine {
+namespace {
+
+// The same checks on the trained models in models/shipped, for every tool one of them serves.
+TEST(ShippedTools, EveryServedToolGivesValidReproducibleClips) {
+  const std::string dir = CLIPGEN_SHIPPED_MODELS_DIR;
+  if (!testing::has_models(dir)) GTEST_SKIP() << "no shipped models in " << dir << " yet";
+  EngineOptions o;
+  o.models_dir = dir;
+  o.device = "cpu";
+  auto opened = Engine::open(o);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  const Engine& engine = *opened.value();
+  auto serves = [&](const std::string& tool, const std::string& converter) {
+    for (const auto& m : engine.models()) {
+      if (m.status == "ready" && m.converter == converter &&
+          std::find(m.tools.begin(), m.tools.end(), tool) != m.tools.end()) {
+        return true;
+      }
+    }
+    return false;
+  };
+  std::vector<std::pair<ToolRequest, bool>> requests;  // request, drums out
+  for (Kind kind : {Kind::kMelody, Kind::kDrums}) {
+    const std::string conv(kind_name(kind));
+    if (serves("generate", conv))
+      requests.push_back({GenerateRequest{kind, 2, 1.0, 1}, kind == Kind::kDrums});
+    if (serves("continue", conv)) {
+      ContinueRequest r;
+      r.input = kind == Kind::kDrums ? beat(2) : melody(2);
+      r.variations = 2;
+      r.seed = 1;
+      requests.push_back({r, kind == Kind::kDrums});
+    }
+    if (serves("interpolate", conv)) {
+      InterpolateRequest r;
+      r.a = kind == Kind::kDrums ? beat(4) : melody(4);
+      r.b = r.a;
+      for (auto& n : r.b.notes)
+        n.pitch = kind == Kind::kDrums ? (n.pitch == 42 ? 51 : n.pitch) : n.pitch + 5;
+      r.seed = 1;
+      requests.push_back({r, kind == Kind::kDrums});
+    }
+  }
+  if (serves("groove", "groove")) {
+    GrooveRequest r;
+    r.input = beat(3);
+    r.seed = 1;
+    requests.push_back({r, true});
+  }
+  if (serves("drumify", "groove")) {
+    DrumifyRequest r;
+    r.input = melody(3);
+    r.variations = 2;
+    r.seed = 1;
+    requests.push_back({r, true});
+  }
+  ASSERT_FALSE(requests.empty()) << "the shipped models serve no tool";
+  for (const auto& [request, drums] : requests) {
+    const std::string tool(tool_name(tool_of(request)));
+    auto a = engine.run(request);
+    ASSERT_TRUE(a.ok()) << tool << ": " << a.error().message;
+    ASSERT_FALSE(a->sequences.empty()) << tool;
+    const bool class_pitches = tool != "groove" && tool != "continue";
+    for (const auto& s : a->sequences) expect_valid_clip(s, drums, class_pitches);
+    auto b = engine.run(request);
+    ASSERT_TRUE(b.ok()) << tool;
+    EXPECT_EQ(a->sequences, b->sequences) << tool << ": same seed, same clips";
+  }
 }
 
 }  // namespace
