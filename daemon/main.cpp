@@ -56,11 +56,13 @@ int run_daemon(const Options& options, StopSignals& stop_signals) {
   }
 
   auto backend = make_backend(options, models_dir);
-  backend->start_loading();
+  Backend& models = *backend;
   Server server(options, std::move(backend));
   if (auto failure = server.bind()) {
     return fail(failure->port_in_use ? kExitPortInUse : kExitCannotListen, failure->message);
   }
+  // Only once the port is ours: a taken port is reported at once, not after loading.
+  models.start_loading();
 
   // A signal that came while the models started loading is waiting in the pipe already.
   std::thread signal_thread([&server, &stop_signals] {

@@ -19,7 +19,7 @@ struct BindFailure {
 
 class Server {
  public:
-  // The backend should already be loading (start_loading()); its tools() become routes here.
+  // The backend's tools() become routes here; it may start loading before or after bind().
   Server(Options options, std::unique_ptr<Backend> backend);
   ~Server();
   Server(const Server&) = delete;
