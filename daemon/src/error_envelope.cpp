@@ -25,11 +25,14 @@ std::string_view trim(std::string_view s) {
 // keep only the part a person needs.
 std::string parse_reason(const std::string& what) {
   std::string_view w(what);
+  if (!w.empty() && w.front() == '[') {
+    if (auto close = w.find("] "); close != std::string_view::npos) w.remove_prefix(close + 2);
+  }
   if (auto dash = w.rfind(" - "); dash != std::string_view::npos)
     return std::string(w.substr(dash + 3));
   if (auto colon = w.rfind(": "); colon != std::string_view::npos)
     return std::string(w.substr(colon + 2));
-  return what;
+  return std::string(w);
 }
 
 }  // namespace
@@ -79,6 +82,9 @@ Result<nlohmann::json> parse_json_body(std::string_view body) {
   } catch (const nlohmann::json::parse_error& e) {
     return Error{ErrorKind::kInvalidRequest, "body is not valid JSON: " + parse_reason(e.what()) +
                                                  " at byte " + std::to_string(e.byte)};
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. a number such as 1e999 that does not fit a double (out_of_range, not parse_error).
+    return Error{ErrorKind::kInvalidRequest, "body is not valid JSON: " + parse_reason(e.what())};
   }
 }
 

@@ -55,6 +55,14 @@ TEST(ParseJsonBody, SaysWhereTheSyntaxBreaks) {
   EXPECT_EQ(r.error().message.find("json.exception"), std::string::npos) << r.error().message;
 }
 
+TEST(ParseJsonBody, NumberTooLargeIsInvalidRequest) {
+  auto r = parse_json_body(R"({"temperature": 1e999})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kInvalidRequest);
+  EXPECT_NE(r.error().message.find("body is not valid JSON"), std::string::npos);
+  EXPECT_EQ(r.error().message.find("json.exception"), std::string::npos) << r.error().message;
+}
+
 TEST(ParseJsonBody, RejectsEmptyBody) {
   auto r = parse_json_body("  \n");
   ASSERT_FALSE(r.ok());
