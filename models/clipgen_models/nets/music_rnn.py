@@ -78,12 +78,16 @@ class MusicRNN(nn.Module):
               states: Tensor) -> Tuple[Tensor, List[Tensor], List[Tensor], Tensor, Tensor]:
         """One step from the full step input x (see _input)."""
         rows, bias = self._input_rows()
-        return self._step_projected(torch.matmul(x, rows) + bias, cs, hs, attention, states)
+        return self._step_projected(torch.matmul(x, rows) + bias, cs, hs, attention, states, -1)
 
     def _step_projected(self, xw: Tensor, cs: List[Tensor], hs: List[Tensor], attention: Tensor,
-                        states: Tensor) -> Tuple[Tensor, List[Tensor], List[Tensor], Tensor, Tensor]:
+                        states: Tensor, slot: int
+                        ) -> Tuple[Tensor, List[Tensor], List[Tensor], Tensor, Tensor]:
         """xw: the step input already multiplied by the first layer's input rows (bias
-        included): attention/input_projection with attention, else the first LSTM cell."""
+        included): attention/input_projection with attention, else the first LSTM cell.
+        slot >= 0: the attention window is a ring and this output overwrites its oldest entry
+        in place (attention is a softmax-weighted sum, blind to the order of the window);
+        slot < 0: the window shifts (a new tensor, as TensorFlow's concat)."""
         if self.has_attention:
             ip = self.attention.input_projection
             x = xw + torch.matmul(attention, ip.kernel[self.input_size:])
@@ -92,7 +96,10 @@ class MusicRNN(nn.Module):
         if self.has_attention:
             output, attention = self.attention.attend(cs, hs, states)
             entry = torch.cat([output, torch.matmul(output, self.attention.attn_w)], 1)
-            states = torch.cat([states[:, 1:], entry.unsqueeze(1)], 1)
+            if slot >= 0:
+                states[:, slot] = entry
+            else:
+                states = torch.cat([states[:, 1:], entry.unsqueeze(1)], 1)
             return output, cs, hs, attention, states
         return hs[-1], cs, hs, attention, states
 
@@ -151,18 +158,19 @@ class MusicRNN(nn.Module):
         rows, bias = self._input_rows()
         fixed = self._fixed_inputs(batch, plen + steps - 1, controls, rows, bias)
         class_rows = rows[self.control_size: self.control_size + self.num_classes]
+        window = max(self.attn_length, 1)  # the ring's size (unused without attention)
         for i in range(plen):
             xw = fixed[:, i] + class_rows.index_select(0, primer[:, i])
-            output, cs, hs, attention, states = self._step_projected(xw, cs, hs, attention,
-                                                                     states)
+            output, cs, hs, attention, states = self._step_projected(
+                xw, cs, hs, attention, states, i % window)
         out = torch.empty(batch, steps, dtype=torch.long, device=primer.device)
         for k in range(steps):
             cls = sample_categorical(self.fully_connected(output), temperature, uniforms[:, k])
             out[:, k] = cls
             if k < steps - 1:
                 xw = fixed[:, plen + k] + class_rows.index_select(0, cls)
-                output, cs, hs, attention, states = self._step_projected(xw, cs, hs, attention,
-                                                                         states)
+                output, cs, hs, attention, states = self._step_projected(
+                    xw, cs, hs, attention, states, (plen + k) % window)
         return out
 
     @torch.jit.export
