@@ -323,6 +323,18 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
              "| work | magenta.js ms | ClipGen engine ms | ClipGen over HTTP ms | "
              "physical limit ms | speed-up |", "|---|---|---|---|---|---|"]
     raw["shipped"] = {"models": pts, "results": {}}
+    # Cold start parts: the process alone (dynamic loading of LibTorch, static initialisers)
+    # and Engine::open of the folder without and with the warm-up calls (second open: warm
+    # file cache, first calls of a fresh process otherwise).
+    t0 = time.perf_counter()
+    run([daemon_exe, "--version"])
+    proc_ms = (time.perf_counter() - t0) * 1000.0
+    out = os.path.join(work_root, "open.json")
+    run([bench_exe, "open", "--models", args.shipped, "--out", out])
+    with open(out) as f:
+        opened = json.load(f)
+    raw["shipped"]["processStartMs"] = proc_ms
+    raw["shipped"]["open"] = opened
     d = None if args.no_http else Daemon(daemon_exe, args.shipped)
     try:
         if d:
@@ -363,6 +375,10 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
                 "| daemon | value |", "|---|---|",
                 f"| cold start to healthy (all default models loaded and warmed) | "
                 f"{d.cold_start_ms:.0f} ms |",
+                f"| of which: process start alone (`clipgend --version`: LibTorch loading) | "
+                f"{proc_ms:.0f} ms |",
+                f"| of which: Engine::open, load only / load + warm-up calls | "
+                f"{opened['openMs']:.0f} ms / {opened['openWarmMs']:.0f} ms |",
                 f"| resident memory after start | {raw['shipped']['rssAfterStartKiB']['VmRSS'] / 1024:.0f} MiB |",
                 f"| resident memory after the bench (peak) | {mem['VmRSS'] / 1024:.0f} MiB "
                 f"({mem['VmHWM'] / 1024:.0f} MiB) |",

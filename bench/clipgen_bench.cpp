@@ -6,6 +6,7 @@
 //   clipgen_bench http   --url http://127.0.0.1:PORT (same options, no --models/--threads)
 //   clipgen_bench load   --url ... --inputs FILE --kind K --work W --concurrency C
 //                        --duration-ms MS --out FILE        (requests per second)
+//   clipgen_bench open   --models DIR --out FILE   (Engine::open without, then with warm-up)
 //
 // Work items: sampleN (Generate, N variations), interpolateN (N clips), continueS (4 variations
 // of S steps = S/16 bars), grooveB / drumifyB (the B-bar clip of the inputs file). Output:
@@ -208,6 +209,24 @@ int run_engine(const Args& a, const json& inputs) {
   return 0;
 }
 
+int run_open(const Args& a) {
+  eng::prepare_process_environment();
+  json out = {{"side", "open"}};
+  for (bool warm : {false, true}) {
+    eng::EngineOptions opt;
+    opt.models_dir = a.get("models");
+    opt.device = "cpu";
+    opt.warm_up = warm;
+    const auto t0 = Clock::now();
+    auto opened = eng::Engine::open(opt);
+    const double ms = ms_since(t0);
+    if (!opened) fail(opened.error().message);
+    out[warm ? "openWarmMs" : "openMs"] = ms;
+  }
+  write_json(a.get("out"), out);
+  return 0;
+}
+
 struct Target {
   std::string host;
   int port = 0;
@@ -291,12 +310,14 @@ int run_load(const Args& a, const json& inputs) {
 
 int main(int argc, char** argv) {
   auto args = parse_args(argc, argv);
-  if (!args || (args->mode != "engine" && args->mode != "http" && args->mode != "load")) {
-    std::cerr << "usage: clipgen_bench engine|http|load [--models DIR | --url URL] --inputs FILE "
+  if (!args || (args->mode != "engine" && args->mode != "http" && args->mode != "load" &&
+                args->mode != "open")) {
+    std::cerr << "usage: clipgen_bench engine|http|load|open [--models DIR | --url URL] --inputs FILE "
                  "--kind melody|drums --work w1,w2 [--reps N] [--budget-ms MS] [--threads N] "
                  "[--concurrency C --duration-ms MS] [--out FILE]\n";
     return 2;
   }
+  if (args->mode == "open") return run_open(*args);
   const json inputs = read_json(args->get("inputs"));
   if (args->mode == "engine") return run_engine(*args, inputs);
   if (args->mode == "http") return run_http(*args, inputs);
