@@ -7,11 +7,14 @@
 //   clipgen_bench load   --url ... --inputs FILE --kind K --work W --concurrency C
 //                        --duration-ms MS --out FILE        (requests per second)
 //   clipgen_bench open   --models DIR --out FILE   (Engine::open without, then with warm-up)
+// --graph-opt 0 (engine, open) turns TorchScript's graph-executor optimisation off before the
+// engine loads anything: an experiment for the engine's defaults (docs/performance.md).
 //
 // Work items: sampleN (Generate, N variations), interpolateN (N clips), continueS (4 variations
 // of S steps = S/16 bars), grooveB / drumifyB (the B-bar clip of the inputs file). Output:
 // {"side", "results": {work: [ms, ...]}} with warm-up runs left out.
 #include <httplib.h>
+#include <torch/csrc/jit/python/update_graph_executor_opt.h>
 
 #include <algorithm>
 #include <atomic>
@@ -310,6 +313,7 @@ int run_load(const Args& a, const json& inputs) {
 
 int main(int argc, char** argv) {
   auto args = parse_args(argc, argv);
+  if (args && args->get("graph-opt", "1") == "0") torch::jit::setGraphExecutorOptimize(false);
   if (!args || (args->mode != "engine" && args->mode != "http" && args->mode != "load" &&
                 args->mode != "open")) {
     std::cerr << "usage: clipgen_bench engine|http|load|open [--models DIR | --url URL] --inputs FILE "
