@@ -34,32 +34,40 @@ NOTES = {
     "mel_4bar_vae": {
         "use": "Generate (prior samples) and Interpolate (slerp between encoded clips), 4 bars "
                "of monophonic melody, MIDI 21-108.",
-        "weak": ["Trained for minutes on one shared CPU thread: far from magenta's "
-                 "mel_16bar/mel_4bar quality; reconstructions and prior samples are rough.",
+        "weak": ["Trained for minutes on one shared CPU thread (a few hundred steps): far from "
+                 "magenta's mel_4bar quality. Reconstruction of onsets is barely above the "
+                 "random-window baseline and prior samples use too many pitches over too wide "
+                 "a range with too short notes (see the KL/OA table against the control).",
                  "4/4 only; pickups and POP909 bar alignment are not corrected (windows start "
                  "at tick 0 of each file).",
                  "Polyphonic input keeps magenta.js's line (chord top note, newest onset)."]},
     "drums_4bar_vae": {
         "use": "Generate and Interpolate, 4 bars of drums on 9 classes, no velocity or timing.",
-        "weak": ["Short CPU training; rare classes (toms, crash) are under-generated.",
+        "weak": ["Short CPU training (a few hundred steps): teacher-forced reconstruction beats "
+                 "the baselines, but prior samples are about twice as dense as real drums and "
+                 "stack too many instruments per step.",
                  "Quantized output only (the 512-class roll has no velocity)."]},
     "melody_rnn": {
         "use": "Continue: extends a monophonic primer (MIDI 48-83, octave-folded) step by step.",
-        "weak": ["Short CPU training on 4-bar windows: long-range structure is not learned.",
+        "weak": ["Short CPU training: on held-out windows it does not yet beat the 3-gram "
+                 "baseline's NLL (see metrics); long-range structure is not learned.",
                  "The binary step counter assumes the primer starts on a bar line."]},
     "drum_kit_rnn": {
         "use": "Continue: extends a drum primer on 9 classes.",
-        "weak": ["Short CPU training; trained on 4-bar windows only.",
+        "weak": ["Short CPU training: NLL and accuracy still below the 3-gram baseline.",
                  "The binary step counter assumes the primer starts on a bar line."]},
     "groovae_humanize": {
         "use": "Groove: adds timing offsets and velocities to a quantized 2-bar drum clip "
                "(input reduced to hits).",
-        "weak": ["Short CPU training: it does not yet reproduce every input hit (see the "
-                 "onset F1 of 'model'), and velocity errors are above the no-change baseline.",
+        "weak": ["Short CPU training: timing error is a little below the no-change and "
+                 "nearest-neighbour baselines, but it does not yet reproduce every input hit "
+                 "(onset F1 of 'model' < 1) and where it drops a hit its velocity output is low, "
+                 "so the velocity error is above the no-change baseline.",
                  "2 bars at a time; longer clips are processed in 2-bar windows by the engine."]},
     "groovae_tap": {
         "use": "Drumify: turns a rhythm (any notes, timing kept) into a 2-bar drum groove.",
-        "weak": ["Short CPU training; drum choice is mostly kick/snare/hi-hat.",
+        "weak": ["Short CPU training: at temperature 0 it writes too few hits (mostly closed "
+                 "hi-hat), and its kick/snare onset F1 is below the fixed backbeat baseline.",
                  "2 bars at a time."]},
 }
 
