@@ -28,14 +28,14 @@ class CategoricalDecoder(nn.Module):
         cs, hs = initial_state_from_z(self.z_to_initial_state(z), self.rnn.layer_sizes)
         kernel0 = self.rnn.cells[0].kernel
         # The z part of the first cell's input projection is the same at every step.
-        zw = torch.matmul(z, kernel0[self.num_classes: self.num_classes + self.z_size]) + \
-            self.rnn.cells[0].bias
+        w_h, w_x, b_f = self.rnn.fast_weights()
+        zw = torch.addmm(b_f[0], z, kernel0[self.num_classes: self.num_classes + self.z_size])
         class_rows = kernel0[: self.num_classes]
         out = torch.empty(z.size(0), steps, dtype=torch.long, device=z.device)
         for t in range(steps):
             prev_rows = class_rows.index_select(0, prev.clamp(min=0))
             xw = zw + torch.where((prev >= 0).unsqueeze(1), prev_rows, torch.zeros_like(prev_rows))
-            cs, hs = self.rnn.step(xw, cs, hs)
+            cs, hs = self.rnn.fast_step(xw, cs, hs, w_h, w_x, b_f)
             logits = self.output_projection(hs[-1])
             prev = sample_categorical(logits, temperature, uniforms[:, t])
             out[:, t] = prev
@@ -63,13 +63,13 @@ class GrooveDecoder(nn.Module):
         """z [B,Z]; uniforms [B,steps,9]; prev [B,27] fed first. Returns [B,steps,27]."""
         cs, hs = initial_state_from_z(self.z_to_initial_state(z), self.rnn.layer_sizes)
         kernel0 = self.rnn.cells[0].kernel
-        zw = torch.matmul(z, kernel0[self.output_depth: self.output_depth + self.z_size]) + \
-            self.rnn.cells[0].bias
+        w_h, w_x, b_f = self.rnn.fast_weights()
+        zw = torch.addmm(b_f[0], z, kernel0[self.output_depth: self.output_depth + self.z_size])
         prev_rows = kernel0[: self.output_depth]
         n = self.num_drums
         out = z.new_empty(z.size(0), steps, self.output_depth)
         for t in range(steps):
-            cs, hs = self.rnn.step(zw + torch.matmul(prev, prev_rows), cs, hs)
+            cs, hs = self.rnn.fast_step(torch.addmm(zw, prev, prev_rows), cs, hs, w_h, w_x, b_f)
             y = self.output_projection(hs[-1])
             if temperature > 0.0:
                 hits = (torch.sigmoid(y[:, :n] / temperature) > uniforms[:, t]).to(y.dtype)
@@ -124,11 +124,12 @@ class ConductorDecoder(nn.Module):
         cs, hs = initial_state_from_z(self.initial_state(z), self.conductor.layer_sizes)
         seg = self.num_steps // self.num_segments
         # Zero dummy input: the first cell's input projection is its bias.
-        xw = self.conductor.cells[0].bias.unsqueeze(0).expand(z.size(0), -1)
+        w_h, w_x, b_f = self.conductor.fast_weights()
+        xw = b_f[0].unsqueeze(0).expand(z.size(0), -1)
         prev = torch.full([z.size(0)], -1, dtype=torch.long, device=z.device)
         outs: List[Tensor] = []
         for s in range(self.num_segments):
-            cs, hs = self.conductor.step(xw, cs, hs)
+            cs, hs = self.conductor.fast_step(xw, cs, hs, w_h, w_x, b_f)
             part = self.core(hs[-1], seg, temperature, uniforms[:, s * seg: (s + 1) * seg], prev)
             prev = part[:, -1]
             outs.append(part)

@@ -53,6 +53,22 @@ class TFLSTMCell(nn.Module):
     def forward(self, x: Tensor, c: Tensor, h: Tensor) -> Tuple[Tensor, Tensor]:
         return self.step(self.project_input(x), c, h)
 
+    def fast_step(self, xwf: Tensor, c: Tensor, h: Tensor, w_h: Tensor) -> Tuple[Tensor, Tensor]:
+        """step() in fewer TorchScript ops for sampling loops: w_h = kernel[input_size:] and
+        the forget bias already in xwf (see LSTMStack.fast_weights). One sigmoid over all four
+        gates (j's is unused), tanh on j alone."""
+        u = self.units
+        gates = torch.addmm(xwf, h, w_h)
+        s = torch.sigmoid(gates)
+        new_c = torch.addcmul(c * s[:, 2 * u: 3 * u], s[:, :u], torch.tanh(gates[:, u: 2 * u]))
+        return new_c, torch.tanh(new_c) * s[:, 3 * u:]
+
+    def forget_bias(self) -> Tensor:
+        """bias + FORGET_BIAS on the f gate: [4*units]."""
+        u = self.units
+        b = self.bias
+        return torch.cat([b[: 2 * u], b[2 * u: 3 * u] + 1.0, b[3 * u:]])
+
     def torch_weights(self) -> List[Tensor]:
         """[w_ih, w_hh, b_ih, b_hh] in PyTorch's layout (gates i, f, g, o; [4*units, in]) with
         the forget bias folded into b_ih, for the fused aten::lstm (same function)."""
@@ -98,6 +114,35 @@ class LSTMStack(nn.Module):
             if k > 0:
                 x = cell.project_input(x)
             c, h = cell.step(x, cs[k], hs[k])
+            new_cs.append(c)
+            new_hs.append(h)
+            x = h
+            k += 1
+        return new_cs, new_hs
+
+    def fast_weights(self) -> Tuple[List[Tensor], List[Tensor], List[Tensor]]:
+        """Per call, for fast_step: (h rows, input rows, bias with the forget bias) per cell."""
+        w_h: List[Tensor] = []
+        w_x: List[Tensor] = []
+        b_f: List[Tensor] = []
+        for cell in self.cells:
+            w_h.append(cell.kernel[cell.input_size:])
+            w_x.append(cell.kernel[: cell.input_size])
+            b_f.append(cell.forget_bias())
+        return w_h, w_x, b_f
+
+    def fast_step(self, xwf0: Tensor, cs: List[Tensor], hs: List[Tensor], w_h: List[Tensor],
+                  w_x: List[Tensor], b_f: List[Tensor]) -> Tuple[List[Tensor], List[Tensor]]:
+        """step() for sampling loops: xwf0 is the first cell's input projection with its bias
+        and the forget bias (b_f[0]); weights from fast_weights()."""
+        new_cs: List[Tensor] = []
+        new_hs: List[Tensor] = []
+        x = xwf0
+        k = 0
+        for cell in self.cells:
+            if k > 0:
+                x = torch.addmm(b_f[k], x, w_x[k])
+            c, h = cell.fast_step(x, cs[k], hs[k], w_h[k])
             new_cs.append(c)
             new_hs.append(h)
             x = h

@@ -78,21 +78,25 @@ class MusicRNN(nn.Module):
               states: Tensor) -> Tuple[Tensor, List[Tensor], List[Tensor], Tensor, Tensor]:
         """One step from the full step input x (see _input)."""
         rows, bias = self._input_rows()
-        return self._step_projected(torch.matmul(x, rows) + bias, cs, hs, attention, states, -1)
+        w_h, w_x, b_f = self.rnn.fast_weights()
+        return self._step_projected(torch.matmul(x, rows) + bias, cs, hs, attention, states, -1,
+                                    w_h, w_x, b_f)
 
     def _step_projected(self, xw: Tensor, cs: List[Tensor], hs: List[Tensor], attention: Tensor,
-                        states: Tensor, slot: int
+                        states: Tensor, slot: int, w_h: List[Tensor], w_x: List[Tensor],
+                        b_f: List[Tensor]
                         ) -> Tuple[Tensor, List[Tensor], List[Tensor], Tensor, Tensor]:
         """xw: the step input already multiplied by the first layer's input rows (bias
-        included): attention/input_projection with attention, else the first LSTM cell.
+        included): attention/input_projection with attention, else the first LSTM cell (then
+        with the forget bias too; see _input_rows). w_h, w_x, b_f: rnn.fast_weights().
         slot >= 0: the attention window is a ring and this output overwrites its oldest entry
         in place (attention is a softmax-weighted sum, blind to the order of the window);
         slot < 0: the window shifts (a new tensor, as TensorFlow's concat)."""
         if self.has_attention:
             ip = self.attention.input_projection
-            x = xw + torch.matmul(attention, ip.kernel[self.input_size:])
-            xw = self.rnn.cells[0].project_input(x)
-        cs, hs = self.rnn.step(xw, cs, hs)
+            x = torch.addmm(xw, attention, ip.kernel[self.input_size:])
+            xw = torch.addmm(b_f[0], x, w_x[0])
+        cs, hs = self.rnn.fast_step(xw, cs, hs, w_h, w_x, b_f)
         if self.has_attention:
             output, attention = self.attention.attend(cs, hs, states)
             entry = torch.cat([output, torch.matmul(output, self.attention.attn_w)], 1)
@@ -119,12 +123,12 @@ class MusicRNN(nn.Module):
 
     def _input_rows(self) -> Tuple[Tensor, Tensor]:
         """(kernel rows of the step input [input_size, N], bias [N]) of the first layer that
-        reads the step input."""
+        reads the step input; an LSTM cell's bias includes the forget bias (fast_step)."""
         if self.has_attention:
             ip = self.attention.input_projection
             return ip.kernel[: self.input_size], ip.bias
         cell = self.rnn.cells[0]
-        return cell.kernel[: self.input_size], cell.bias
+        return cell.kernel[: self.input_size], cell.forget_bias()
 
     def _fixed_inputs(self, batch: int, count: int, controls: Optional[Tensor],
                       rows: Tensor, bias: Tensor) -> Tensor:
@@ -156,13 +160,14 @@ class MusicRNN(nn.Module):
         output = dummy.new_zeros(batch, 1)
         # One-hot inputs select kernel rows; everything else is projected once for all steps.
         rows, bias = self._input_rows()
+        w_h, w_x, b_f = self.rnn.fast_weights()
         fixed = self._fixed_inputs(batch, plen + steps - 1, controls, rows, bias)
         class_rows = rows[self.control_size: self.control_size + self.num_classes]
         window = max(self.attn_length, 1)  # the ring's size (unused without attention)
         for i in range(plen):
             xw = fixed[:, i] + class_rows.index_select(0, primer[:, i])
             output, cs, hs, attention, states = self._step_projected(
-                xw, cs, hs, attention, states, i % window)
+                xw, cs, hs, attention, states, i % window, w_h, w_x, b_f)
         out = torch.empty(batch, steps, dtype=torch.long, device=primer.device)
         for k in range(steps):
             cls = sample_categorical(self.fully_connected(output), temperature, uniforms[:, k])
@@ -170,7 +175,7 @@ class MusicRNN(nn.Module):
             if k < steps - 1:
                 xw = fixed[:, plen + k] + class_rows.index_select(0, cls)
                 output, cs, hs, attention, states = self._step_projected(
-                    xw, cs, hs, attention, states, (plen + k) % window)
+                    xw, cs, hs, attention, states, (plen + k) % window, w_h, w_x, b_f)
         return out
 
     @torch.jit.export
