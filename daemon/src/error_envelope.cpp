@@ -35,6 +35,37 @@ std::string parse_reason(const std::string& what) {
   return std::string(w);
 }
 
+// No request needs more than a few levels (a NoteSequence is three deep). Parsing deeper JSON
+// is fine, but copying, comparing or printing it recurses once per level: a body of 100,000
+// nested objects overflowed an HTTP thread's stack when the tool route copied it.
+constexpr int kMaxJsonDepth = 64;
+
+// Nesting depth of JSON text (brackets outside strings), counted up to `limit` + 1; malformed
+// text is left for the parser to describe.
+int nesting_depth(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return depth;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return depth;
+}
+
 }  // namespace
 
 nlohmann::json error_envelope(const Error& error) {
@@ -76,6 +107,11 @@ Error error_for_status(int status) {
 Result<nlohmann::json> parse_json_body(std::string_view body) {
   if (trim(body).empty()) {
     return Error{ErrorKind::kInvalidRequest, "body is empty; send a JSON object"};
+  }
+  if (nesting_depth(body, kMaxJsonDepth) > kMaxJsonDepth) {
+    return Error{ErrorKind::kInvalidRequest,
+                 "body is nested more than " + std::to_string(kMaxJsonDepth) +
+                     " levels deep; a ClipGen request needs only a few"};
   }
   try {
     return nlohmann::json::parse(body.begin(), body.end());

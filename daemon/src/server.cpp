@@ -102,6 +102,7 @@ struct Server::Impl {
   ApiContext api;
   std::unique_ptr<Dispatcher> dispatcher;
   httplib::Server http;
+  socket_t listen_socket = INVALID_SOCKET;
 
   Impl(Options opts, std::unique_ptr<Backend> b)
       : options(std::move(opts)),
@@ -170,9 +171,10 @@ struct Server::Impl {
         {{"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}});
     // cpp-httplib sets SO_REUSEPORT by default, which lets a second daemon share the port
     // silently; SO_REUSEADDR alone still allows a quick restart.
-    http.set_socket_options([](socket_t sock) {
+    http.set_socket_options([this](socket_t sock) {
       const int yes = 1;
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+      listen_socket = sock;  // the last one offered is the one that binds
     });
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -255,6 +257,10 @@ std::optional<BindFailure> Server::bind() {
   const int port = o.port == 0 ? impl_->http.bind_to_any_port(o.host)
                                : (impl_->http.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port > 0) {
+    // cpp-httplib 0.11 listens with a backlog of 5, compiled into the library: a burst of a few
+    // dozen connections (16 clients, a busy Live set) overflowed it and some were reset. A second
+    // listen() on the bound socket raises it (Linux, macOS; Windows keeps the first value).
+    if (impl_->listen_socket != INVALID_SOCKET) ::listen(impl_->listen_socket, SOMAXCONN);
     port_ = port;
     return std::nullopt;
   }
