@@ -167,9 +167,11 @@ def eval_rnn(module, net, meta, held, train, args):
     return {"rnn": rows}
 
 
-def groove_errors(pred, target, qpm):
-    """Mean |timing error| in ms and |velocity error| (MIDI units) over true hits."""
-    hits = target[..., :9] > 0.5
+def groove_errors(pred, target, qpm, hits=None):
+    """Mean |timing error| in ms and |velocity error| (MIDI units) over true hits (or the
+    given mask)."""
+    if hits is None:
+        hits = target[..., :9] > 0.5
     step_ms = 60000.0 / qpm / 4.0  # offsets are in half steps
     dt = np.abs(pred[..., 18:] - target[..., 18:]) * (step_ms[:, None, None] / 2.0)
     dv = np.abs(pred[..., 9:18] - target[..., 9:18]) * 127.0
@@ -237,6 +239,13 @@ def eval_groove(module, meta, held, train, args, rng):
     nnp = tr[nn_idx].copy()
     nnp[..., 9:18] = np.where(tr_hits[nn_idx], nnp[..., 9:18], mean_vel)
     rows.append(("nearest neighbour (train)", *groove_errors(nnp, target, qpm)))
+    # Diagnostic: only the true hits the model also plays (a dropped hit has a low velocity).
+    both = true_hits & (pred[..., :9] > 0.5)
+    share = 100.0 * both.sum() / max(true_hits.sum(), 1)
+    rows.append(("model, on the %.0f%% of hits it plays" % share,
+                 *groove_errors(pred, target, qpm, both)))
+    rows.append(("no change, on those hits", *groove_errors(nc, target, qpm, both)))
+    rows.append(("nearest neighbour, on those hits", *groove_errors(nnp, target, qpm, both)))
     res = {"groove": rows, "windows": n}
     # Onsets (Drumify's measure; for humanize, how faithfully the input hits come back).
     pred_hits = pred[..., :9] > 0.5
