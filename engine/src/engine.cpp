@@ -59,6 +59,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   impl->options = options;
   impl->device = device.value();
   impl->threads = detail::configure_threads(options.threads);
+  detail::configure_executor(impl->device);
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
   std::error_code ec;
