@@ -3,6 +3,9 @@
 // --request-timeout. The daemon must keep serving what it can and say plainly what it cannot.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -159,6 +162,63 @@ TEST(PortFaults, TakenPortExitsNonZeroSayingSo) {
             std::string::npos)
       << d->stderr_text();
   close(fd);
+}
+
+// The accept queue limit of the TCP socket listening on `port` (what `ss -lt` shows as Send-Q),
+// read with sock_diag; -1 when not found.
+int listen_backlog(int port) {
+  const int fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG);
+  if (fd < 0) return -1;
+  struct {
+    nlmsghdr header;
+    inet_diag_req_v2 request;
+  } query{};
+  query.header.nlmsg_len = sizeof(query);
+  query.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  query.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  query.request.sdiag_family = AF_INET;
+  query.request.sdiag_protocol = IPPROTO_TCP;
+  query.request.idiag_states = 1u << 10;  // TCP_LISTEN
+  int found = -1;
+  if (send(fd, &query, sizeof(query), 0) == static_cast<ssize_t>(sizeof(query))) {
+    alignas(nlmsghdr) char buf[16384];
+    for (bool done = false; !done;) {
+      ssize_t n = recv(fd, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, static_cast<unsigned>(n));
+           h = NLMSG_NEXT(h, n)) {
+        if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+          done = true;
+          break;
+        }
+        const auto* m = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+        if (ntohs(m->id.idiag_sport) == port) found = static_cast<int>(m->idiag_wqueue);
+      }
+    }
+  }
+  close(fd);
+  return found;
+}
+
+// cpp-httplib 0.11 listens with a backlog of 5; bursts of ~20 connections were reset. The
+// daemon raises it, and a burst of 64 simultaneous requests is answered in full.
+TEST(PortFaults, ListenBacklogHoldsABurstOfConnections) {
+  auto d = start_daemon(fixture_models_dir());
+  ASSERT_TRUE(d->listening()) << d->stderr_text();
+  ASSERT_TRUE(wait_ready(d->port())) << d->stderr_text();
+  EXPECT_GE(listen_backlog(d->port()), 64);
+  const int port = d->port();
+  std::vector<std::future<int>> burst;
+  for (int i = 0; i < 64; ++i) {
+    burst.push_back(std::async(std::launch::async, [port] {
+      auto r = client(port).Get("/v1/health");
+      return r ? r->status : -1;
+    }));
+  }
+  int answered = 0;
+  for (auto& f : burst) answered += f.get() == 200;
+  EXPECT_EQ(answered, 64);
+  EXPECT_EQ(d->stop(SIGTERM), 0);
 }
 
 // Killed without warning in the middle of a tool request: a restart on the same port and
