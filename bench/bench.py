@@ -333,7 +333,11 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
     run([bench_exe, "open", "--models", args.shipped, "--out", out])
     with open(out) as f:
         opened = json.load(f)
+    run([bench_exe, "open", "--models", args.shipped, "--graph-opt", "0", "--out", out])
+    with open(out) as f:
+        opened_noopt = json.load(f)
     raw["shipped"]["processStartMs"] = proc_ms
+    raw["shipped"]["openGraphOptOff"] = opened_noopt
     raw["shipped"]["open"] = opened
     d = None if args.no_http else Daemon(daemon_exe, args.shipped)
     try:
@@ -379,6 +383,8 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
                 f"{proc_ms:.0f} ms |",
                 f"| of which: Engine::open, load only / load + warm-up calls | "
                 f"{opened['openMs']:.0f} ms / {opened['openWarmMs']:.0f} ms |",
+                f"| the same forcing graph-executor optimisation off (`--graph-opt 0`) | "
+                f"{opened_noopt['openMs']:.0f} ms / {opened_noopt['openWarmMs']:.0f} ms |",
                 f"| resident memory after start | {raw['shipped']['rssAfterStartKiB']['VmRSS'] / 1024:.0f} MiB |",
                 f"| resident memory after the bench (peak) | {mem['VmRSS'] / 1024:.0f} MiB "
                 f"({mem['VmHWM'] / 1024:.0f} MiB) |",
