@@ -23,14 +23,13 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "clipgen/engine/engine.h"
 #include "clipgen/engine/requests.h"
@@ -206,9 +205,11 @@ int run_engine(const Args& a, const json& inputs) {
     const Timing t = timing(a);
     results[w] = time_calls(call, t.warmup, t.reps, t.budget_ms);
   }
-  write_json(a.get("out"),
-             {{"side", "engine"}, {"threads", engine.threads()}, {"torch", eng::Engine::torch_version()},
-              {"models", models}, {"results", results}});
+  write_json(a.get("out"), {{"side", "engine"},
+                            {"threads", engine.threads()},
+                            {"torch", eng::Engine::torch_version()},
+                            {"models", models},
+                            {"results", results}});
   return 0;
 }
 
@@ -316,9 +317,10 @@ int main(int argc, char** argv) {
   if (args && args->get("graph-opt", "1") == "0") torch::jit::setGraphExecutorOptimize(false);
   if (!args || (args->mode != "engine" && args->mode != "http" && args->mode != "load" &&
                 args->mode != "open")) {
-    std::cerr << "usage: clipgen_bench engine|http|load|open [--models DIR | --url URL] --inputs FILE "
-                 "--kind melody|drums --work w1,w2 [--reps N] [--budget-ms MS] [--threads N] "
-                 "[--concurrency C --duration-ms MS] [--out FILE]\n";
+    std::cerr
+        << "usage: clipgen_bench engine|http|load|open [--models DIR | --url URL] --inputs FILE "
+           "--kind melody|drums --work w1,w2 [--reps N] [--budget-ms MS] [--threads N] "
+           "[--concurrency C --duration-ms MS] [--out FILE]\n";
     return 2;
   }
   if (args->mode == "open") return run_open(*args);
