@@ -11,11 +11,14 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread
   libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libgtest-dev libgmock-dev
   python3-torch python3-numpy python3-mido python3-pytest
-  nodejs npm
   curl
   systemd libxml2-utils
   clang libfuzzer-14-dev
 )
+# Node.js 20 may come from NodeSource, whose nodejs package bundles npm and
+# conflicts with Debian's npm: ask apt for them only when the commands are missing.
+if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
