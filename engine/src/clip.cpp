@@ -70,13 +70,35 @@ Result<Clip> prepare_clip(const protocol::NoteSequence& input, int steps_per_qua
     g.startTime = n.start_time;
     g.endTime = n.end_time;
     g.isDrum = n.is_drum;
-    g.hasTime = std::abs(n.start_time - static_cast<double>(n.quantized_start_step) *
+    // Steps-only notes read as 0..0 seconds; a note at step 0 must not pass for timed.
+    g.hasTime = n.end_time > n.start_time &&
+                std::abs(n.start_time - static_cast<double>(n.quantized_start_step) *
                                             step_length) <= step_length / 2 + 1e-6;
     clip.notes.push_back(g);
   }
   std::stable_sort(clip.notes.begin(), clip.notes.end(),
                    [](const GridNote& a, const GridNote& b) { return a.startStep < b.startStep; });
   return clip;
+}
+
+std::vector<GridNote> loop_to_fill(const std::vector<GridNote>& notes, int64_t clip_steps,
+                                   double steps_per_bar, int64_t steps) {
+  const auto bar = static_cast<int64_t>(std::llround(steps_per_bar));
+  if (bar <= 0 || clip_steps <= 0) return notes;
+  const int64_t period = (clip_steps + bar - 1) / bar * bar;
+  if (period >= steps) return notes;
+  std::vector<GridNote> out;
+  for (int64_t at = 0; at < steps; at += period) {
+    for (GridNote n : notes) {
+      if (n.startStep >= period) continue;
+      n.startStep += at;
+      n.endStep = std::min(n.endStep + at, steps);
+      if (n.startStep >= steps) continue;
+      n.hasTime = false;  // the copies have no seconds of their own
+      out.push_back(n);
+    }
+  }
+  return out;
 }
 
 Status require_four_four(const Clip& clip, std::string_view tool) {

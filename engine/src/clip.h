@@ -50,6 +50,12 @@ std::vector<GridNote> only_kind(const std::vector<GridNote>& notes, Kind kind, b
 // onset or starts with it; each kept note ends no later than the next kept onset.
 std::vector<GridNote> top_line(const std::vector<GridNote>& notes, int* dropped);
 
+// A clip shorter than `steps` plays as a loop in Live: repeats its notes every `clip_steps`
+// rounded up to whole bars until `steps` is filled (notes crossing `steps` are cut there).
+// Notes come back unchanged when the clip already fills `steps`.
+std::vector<GridNote> loop_to_fill(const std::vector<GridNote>& notes, int64_t clip_steps,
+                                   double steps_per_bar, int64_t steps);
+
 // A NoteSequence carrying both steps and seconds: notes without seconds get them from their
 // steps; every note is clipped to [0, total] (notes starting at or past the end are dropped,
 // counted in *dropped when not null). velocity 0 becomes 1 (0 would be a note-off in MIDI).

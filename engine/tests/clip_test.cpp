@@ -49,6 +49,40 @@ TEST(Clip, StepsOnlyInputHasNoTiming) {
   EXPECT_EQ(c->notes[0].startStep, 8);
 }
 
+TEST(Clip, StepsOnlyNoteOnTheFirstStepHasNoTiming) {
+  // Its missing seconds (0..0) agree with step 0; it must still count as untimed, or Groove
+  // would give the downbeat a 1 ms length.
+  protocol::NoteSequence s;
+  s.steps_per_quarter = 4;
+  protocol::Note n = note(36, 0, 0, true);
+  n.quantized_start_step = 0;
+  n.quantized_end_step = 1;
+  s.notes = {n};
+  s.total_quantized_steps = 16;
+  auto c = prepare_clip(s, 4, "the clip");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_FALSE(c->notes[0].hasTime);
+}
+
+TEST(Clip, LoopToFillRepeatsAShortClipByWholeBars) {
+  GridNote a;
+  a.pitch = 60;
+  a.startStep = 0;
+  a.endStep = 4;
+  GridNote b = a;
+  b.pitch = 64;
+  b.startStep = 12;
+  b.endStep = 20;  // rings past the clip's 14 steps, which round up to one bar
+  const auto looped = loop_to_fill({a, b}, 14, 16.0, 64);
+  ASSERT_EQ(looped.size(), 8u);
+  EXPECT_EQ(looped[2].pitch, 60);
+  EXPECT_EQ(looped[2].startStep, 16);
+  EXPECT_EQ(looped[7].startStep, 60);
+  EXPECT_EQ(looped[7].endStep, 64);  // cut at the window
+  EXPECT_EQ(loop_to_fill({a, b}, 64, 16.0, 64).size(), 2u);  // already long enough
+  EXPECT_EQ(loop_to_fill({a, b}, 40, 16.0, 64).size(), 4u);  // 3 bars: bar 4 is bar 1 again
+}
+
 TEST(Clip, OtherMetersAreRefusedForFourFourModels) {
   protocol::NoteSequence s;
   s.time_signatures.push_back({0.0, 3, 4});

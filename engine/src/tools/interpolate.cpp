@@ -66,6 +66,11 @@ Result<ToolResponse> run_interpolate(const Engine::Impl& e, const InterpolateReq
                             " in the first " + bars + "; Interpolate reads the first " + bars +
                             " of each clip");
     }
+    if (clip.total_steps < steps) {
+      notes = loop_to_fill(notes, clip.total_steps, clip.steps_per_bar, steps);
+      out.warnings.push_back(label + " is " + bars_text(clip.total_steps, clip.steps_per_bar) +
+                             " long; it was looped to fill the model's " + bars);
+    }
     if (past > 0) {
       out.warnings.push_back("only the first " + bars + " of " + label + " were used (" +
                              plural(past, "later note", "later notes") + " left out)");
