@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "clipgen/engine/engine.h"
@@ -251,6 +253,47 @@ TEST(Tools, GrooveKeepsEveryHitAndMovesOnlyTimingAndVelocity) {
   for (const auto& n : r.input.notes)
     in_hits.insert({int64_t(std::floor(n.start_time / step + 0.5)), n.pitch});
   EXPECT_EQ(in_hits, out_hits);
+}
+
+TEST(Tools, GrooveGivesEveryHitTheModelsFeel) {
+  // Each hit is decoded with the clip's hits forced, so none is left at its quantized time and
+  // input velocity (as happened when the model sampled no hit on that slot).
+  ENGINE_OR_SKIP();
+  GrooveRequest r;
+  r.input = beat(2);
+  r.seed = 9;
+  auto out = engine->groove(r);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  std::map<std::pair<int64_t, int>, int> given;  // (step, pitch) -> input velocity
+  for (const auto& n : r.input.notes)
+    given[{int64_t(std::floor(n.start_time / 0.125 + 0.5)), n.pitch}] = n.velocity;
+  size_t untouched = 0;
+  for (const auto& n : out->sequences[0].notes) {
+    const bool on_grid = std::abs(n.start_time - double(n.quantized_start_step) * 0.125) < 1e-9;
+    if (on_grid && n.velocity == given[{n.quantized_start_step, n.pitch}]) ++untouched;
+  }
+  EXPECT_EQ(untouched, 0u);
+}
+
+TEST(Tools, GrooveTemperatureVariesTheFeelAndZeroIsRepeatable) {
+  ENGINE_OR_SKIP();
+  GrooveRequest r;
+  r.input = beat(2);
+  r.temperature = 0.0;
+  r.seed = 1;
+  auto a = engine->groove(r);
+  r.seed = 2;
+  auto b = engine->groove(r);
+  r.temperature = 1.0;
+  auto c = engine->groove(r);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  const auto times = [](const ToolResponse& t) {
+    std::vector<std::pair<double, int>> v;
+    for (const auto& n : t.sequences[0].notes) v.push_back({n.start_time, n.velocity});
+    return v;
+  };
+  EXPECT_EQ(times(*a), times(*b));  // T = 0: the clip's most likely feel, whatever the seed
+  EXPECT_NE(times(*b), times(*c));
 }
 
 TEST(Tools, GrooveAmountZeroIsTheQuantizedInput) {

@@ -62,9 +62,26 @@ Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
   out.seed = r.seed.value_or(pick_seed());
   out.model = meta.id;
   Rng rng(out.seed);
-  auto u = rng.uniforms(windows.size(), static_cast<size_t>(window) * kNumDrumClasses);
+  // Temperature is how far from the clip's most likely feel to wander: z ~ N(mu, (T sigma)^2).
+  const auto eps = rng.normals(windows.size(), static_cast<size_t>(meta.z_size));
+  FloatRows z = post->mu;
+  for (size_t w = 0; w < z.size(); ++w) {
+    for (size_t k = 0; k < z[w].size(); ++k) {
+      z[w][k] += static_cast<float>(r.temperature) * post->sigma[w][k] * eps[w][k];
+    }
+  }
+  // The decoder plays exactly the clip's hits: a uniform of -1 forces a hit (sigmoid > -1) and
+  // 2 forbids one, so every velocity and offset is read with the true hits fed back.
+  FloatRows u(windows.size(),
+              std::vector<float>(static_cast<size_t>(window) * kNumDrumClasses, 2.0f));
+  for (const auto& n : hits) {
+    const auto w = static_cast<size_t>(n.startStep / window);
+    const auto slot = static_cast<size_t>(n.startStep % window) * kNumDrumClasses +
+                      static_cast<size_t>(classes[static_cast<size_t>(n.pitch)]);
+    if (w < u.size()) u[w][slot] = -1.0f;
+  }
   report(progress, 1, 2, "playing it back with feel");
-  auto y = m.decode_groove(post->mu, r.temperature, u);
+  auto y = m.decode_groove(z, 1.0, u);
   if (!y) return y.error();
 
   std::vector<GridNote> result;
@@ -79,7 +96,7 @@ Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
     if (c >= 0) {
       const auto& row = y.value()[static_cast<size_t>(n.startStep / window)];
       const size_t base = static_cast<size_t>(n.startStep % window) * kGrooveDepth;
-      if (row[base + size_t(c)] > 0.5f) {
+      if (row[base + size_t(c)] > 0.5f) {  // always, with the hits forced above
         velocity = static_cast<int>(std::clamp(
             std::floor(double(row[base + kNumDrumClasses + size_t(c)]) * 127.0 + 0.5), 1.0, 127.0));
         offset = std::clamp(double(row[base + 2 * kNumDrumClasses + size_t(c)]) / 2.0, -0.5, 0.5);
