@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libtorch-dev libopenblas0-pthread
   libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libgtest-dev libgmock-dev
-  python3-torch python3-numpy python3-mido python3-pytest
+  python3-torch python3-numpy python3-mido python3-pytest python3-yaml
   curl
   systemd libxml2-utils
   clang libfuzzer-14-dev
