@@ -30,6 +30,10 @@ Result<Clip> prepare_clip(const protocol::NoteSequence& input, int steps_per_qua
                           " per clip. Select a shorter clip.");
   }
   protocol::NoteSequence seq = input;
+  int64_t declared = 0;
+  if (seq.is_quantized() && seq.steps_per_quarter == steps_per_quarter) {
+    declared = seq.total_quantized_steps;
+  }
   if (seq.is_quantized() && seq.steps_per_quarter != steps_per_quarter) {
     // Re-grid through seconds computed from the steps.
     auto secs = protocol::unquantize(seq);
@@ -38,6 +42,10 @@ Result<Clip> prepare_clip(const protocol::NoteSequence& input, int steps_per_qua
     seq.steps_per_quarter = 0;
   }
   if (!seq.is_quantized()) {
+    if (seq.total_time > 0 && seq.tempos.size() <= 1) {
+      const double sps = steps_per_quarter * seq.qpm() / 60.0;
+      declared = protocol::quantize_to_step(seq.total_time, sps);
+    }
     auto q = protocol::quantize(seq, steps_per_quarter);
     if (!q) {
       Error e = q.error();
@@ -60,6 +68,7 @@ Result<Clip> prepare_clip(const protocol::NoteSequence& input, int steps_per_qua
   }
   clip.steps_per_bar = protocol::steps_per_bar(clip.numerator, clip.denominator, steps_per_quarter);
   clip.total_steps = protocol::total_steps(seq);
+  clip.declared_steps = declared;
   const double step_length = 60.0 / clip.qpm / steps_per_quarter;
   for (const auto& n : seq.notes) {
     GridNote g;

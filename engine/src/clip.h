@@ -18,7 +18,10 @@ inline constexpr size_t kMaxInputNotes = 5000;
 // An input clip quantized on the model's grid.
 struct Clip {
   std::vector<GridNote> notes;  // sorted by start step
-  int64_t total_steps = 0;
+  int64_t total_steps = 0;  // to the last note's end step
+  // The length the clip declares (totalTime or totalQuantizedSteps on the grid), 0 when none.
+  // A note played just before the loop end rounds onto it and makes total_steps a step longer.
+  int64_t declared_steps = 0;
   int steps_per_quarter = 4;
   double qpm = 120.0;
   int numerator = 4;

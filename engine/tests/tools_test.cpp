@@ -153,6 +153,22 @@ TEST(Tools, ContinueKeepsTheInputAndAddsBars) {
   EXPECT_EQ(out->sequences, again->sequences);
 }
 
+TEST(Tools, ContinueStartsOnTheClipsDeclaredEnd) {
+  // A hit played just before the loop end quantizes onto it; the continuation must still
+  // start on the clip's bar line (step 32), not a step later.
+  ENGINE_OR_SKIP();
+  ContinueRequest r;
+  r.input = beat(2);
+  r.input.notes.push_back(note(42, 3.97, 3.99, 70, true));
+  r.length = 1;
+  r.variations = 1;
+  r.seed = 6;
+  auto out = engine->continue_clip(r);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->sequences[0].total_quantized_steps, 48);
+  EXPECT_EQ(out->sequences[0].notes.size() >= r.input.notes.size(), true);
+}
+
 TEST(Tools, ContinueInfersDrumsFromIsDrum) {
   ENGINE_OR_SKIP();
   ContinueRequest r;

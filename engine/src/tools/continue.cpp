@@ -49,22 +49,31 @@ Result<ToolResponse> run_continue(const Engine::Impl& e, const ContinueRequest& 
   const auto bar = static_cast<int64_t>(clip.steps_per_bar);
   const int64_t cont_steps = static_cast<int64_t>(r.length) * bar;
 
+  // The continuation starts where the clip declares its end, so it stays on the clip's bars;
+  // a note played just before that end (quantized onto it) stays in the clip but not in the
+  // primer. Without a usable declared length, after the last note.
+  int64_t max_start = 0;
+  for (const auto& n : notes) max_start = std::max(max_start, n.startStep);
+  const int64_t end = clip.declared_steps > 0 && max_start <= clip.declared_steps
+                          ? clip.declared_steps
+                          : clip.total_steps;
+
   // The primer: the whole clip, or its last kMaxPrimerBars bars.
   int64_t primer_start = 0;
-  if (clip.total_steps > kMaxPrimerBars * bar) {
-    primer_start = clip.total_steps - kMaxPrimerBars * bar;
-    out.warnings.push_back("the clip is " + bars_text(clip.total_steps, clip.steps_per_bar) +
+  if (end > kMaxPrimerBars * bar) {
+    primer_start = end - kMaxPrimerBars * bar;
+    out.warnings.push_back("the clip is " + bars_text(end, clip.steps_per_bar) +
                            " long; the continuation follows its last " +
                            std::to_string(kMaxPrimerBars) + " bars");
   }
   std::vector<GridNote> primer_notes;
   for (GridNote n : notes) {
-    if (n.startStep < primer_start) continue;
+    if (n.startStep < primer_start || n.startStep >= end) continue;
     n.startStep -= primer_start;
     n.endStep -= primer_start;
     primer_notes.push_back(n);
   }
-  const int64_t primer_len = std::max<int64_t>(clip.total_steps - primer_start, 1);
+  const int64_t primer_len = std::max<int64_t>(end - primer_start, 1);
   std::vector<int64_t> primer;
   int velocity_sum = 0;
   for (const auto& n : notes) velocity_sum += n.velocity;
@@ -127,14 +136,14 @@ Result<ToolResponse> run_continue(const Engine::Impl& e, const ContinueRequest& 
     std::vector<GridNote> all = original;
     std::vector<GridNote> cont = melody ? melody->to_notes(row) : drums->to_notes(row);
     for (GridNote g : cont) {
-      g.startStep += clip.total_steps;
-      g.endStep += clip.total_steps;
+      g.startStep += end;
+      g.endStep += end;
       g.startTime = double(g.startStep) * step_length;
       g.endTime = double(g.endStep) * step_length;
       g.velocity = velocity;
       all.push_back(g);
     }
-    out.sequences.push_back(make_sequence(all, true, clip.total_steps + cont_steps, spq, clip.qpm,
+    out.sequences.push_back(make_sequence(all, true, end + cont_steps, spq, clip.qpm,
                                           clip.numerator, clip.denominator));
   }
   report(progress, 1, 1, "done");
