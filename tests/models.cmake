@@ -1,11 +1,6 @@
 # Python model tests and magenta.js parity (owner: model definitions). Included from the top
 # level; uses CLIPGEN_SOURCE_DIR.
-if(NOT CLIPGEN_PYTHON)
-  find_program(CLIPGEN_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
-  if(NOT CLIPGEN_PYTHON)
-    find_program(CLIPGEN_PYTHON NAMES python3)
-  endif()
-endif()
+# CLIPGEN_PYTHON: found in the top-level CMakeLists.txt.
 # Only this owner's files: tests/training.cmake registers the training owner's.
 set(_clipgen_mt ${CLIPGEN_SOURCE_DIR}/models/tests)
 add_test(NAME models_pytest

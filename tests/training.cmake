@@ -1,11 +1,6 @@
 # Python tests of converters, golden files, data extraction, training passes and the shipped
 # models (owner: training/evaluation). Included from the top level.
-if(NOT CLIPGEN_PYTHON)
-  find_program(CLIPGEN_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
-  if(NOT CLIPGEN_PYTHON)
-    find_program(CLIPGEN_PYTHON NAMES python3)
-  endif()
-endif()
+# CLIPGEN_PYTHON: found in the top-level CMakeLists.txt.
 set(_clipgen_mt ${CLIPGEN_SOURCE_DIR}/models/tests)
 
 add_test(NAME training_converters_pytest

@@ -6,16 +6,11 @@
 #include <map>
 #include <sstream>
 
+#include "text.h"
 #include "user_dirs.h"
 
 namespace clipgen::daemon {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
 
 // Optimal string alignment distance: a swap of two neighbours ("prot") counts as one edit.
 size_t edit_distance(const std::string& a, const std::string& b) {

@@ -4,21 +4,10 @@
 #include <cctype>
 #include <string>
 
+#include "text.h"
+
 namespace clipgen::daemon {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 1, column 18:
 // syntax error while parsing object - unexpected end of input; expected string literal";

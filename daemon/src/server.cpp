@@ -15,6 +15,7 @@
 #include "api_routes.h"
 #include "dispatcher.h"
 #include "error_envelope.h"
+#include "text.h"
 #include "work_queue.h"
 
 #ifndef CLIPGEN_VERSION
@@ -36,12 +37,6 @@ std::string printable(std::string_view s) {
   for (char c : s.substr(0, 200)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
   if (s.size() > 200) out += "...";
   return out;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 // cpp-httplib reports only success or failure; bind once more ourselves to learn why.
