@@ -5,7 +5,8 @@
 # Left out by default, because the sanitizers cannot see into them: the fuzz targets (label
 # fuzz: already ASan+UBSan, clang), and the suites that run no C++ of ours: Python (pytest) and
 # node (m4l device tests, magenta.js parity), and package building (label install).
-# CLIPGEN_SANITIZE_ALL=1 runs every test anyway.
+# CLIPGEN_SANITIZE_ALL=1 runs every test anyway: scripts/test.sh (CI) does, so this one build
+# serves the whole suite.
 #
 # LibTorch is not instrumented. Its allocations are still intercepted, and it keeps caches and
 # thread pools alive until exit that LeakSanitizer would report as leaks of ours, so leak

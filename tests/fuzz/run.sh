@@ -42,9 +42,10 @@ check_target() {
   exit 2
 }
 
-# Crashes abort with a report; leaks in the libraries under test count as bugs too.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Crashes abort with a report; leaks in the libraries under test count as bugs too. Our own
+# options, not the caller's: scripts/sanitize.sh turns leak checks off for the LibTorch tests.
+export ASAN_OPTIONS=${CLIPGEN_FUZZ_ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 do_build() {
   command -v clang++ >/dev/null || { echo "run.sh: clang++ is not installed (scripts/install-deps.sh)" >&2; exit 1; }
