@@ -3,5 +3,5 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/install-deps.sh"
-"$here/scripts/build.sh"
+"$here/scripts/build.sh" -DCLIPGEN_BUILD_TESTS=OFF  # the product only; scripts/test.sh builds the tests
 exec "${CLIPGEN_BUILD_DIR:-$here/build}/bin/clipgend" --models "$here/models/shipped" "$@"
