@@ -61,15 +61,19 @@ NOTES = {
                  "The binary step counter assumes the primer starts on a bar line."]},
     "drum_kit_rnn": {
         "use": "Continue: extends a drum primer on 9 classes.",
-        "weak": ["Short CPU training: NLL and accuracy still below the 3-gram baseline.",
+        "weak": ["42 minutes on one CPU thread (5,700 steps): beats the 3-gram on held-out "
+                 "windows (NLL 1.59 vs 2.41), but training NLL (1.18) is well below validation "
+                 "(1.60): it starts to memorise the 897 training performances.",
                  "The binary step counter assumes the primer starts on a bar line."]},
     "groovae_humanize": {
         "use": "Groove: adds timing offsets and velocities to a quantized 2-bar drum clip "
                "(input reduced to hits).",
-        "weak": ["Short CPU training: timing error is a little below the no-change and "
-                 "nearest-neighbour baselines, but it does not yet reproduce every input hit "
-                 "(onset F1 of 'model' < 1) and where it drops a hit its velocity output is low, "
-                 "so the velocity error is above the no-change baseline.",
+        "weak": ["49 minutes on one CPU thread (9,400 steps). As ClipGen's Groove runs it "
+                 "(input hits forced) the timing error is 20.1 ms: 35 % below random jitter "
+                 "(30.9) and below nearest neighbour (24.1). Velocity is its weak side: 32.6 "
+                 "against 31.5 for one fixed velocity and 26.4 for nearest neighbour. The "
+                 "velocity head is trained over every step (magenta's loss), so where the model "
+                 "doubts a hit it plays it soft.",
                  "2 bars at a time; longer clips are processed in 2-bar windows by the engine."]},
     "groovae_tap": {
         "use": "Drumify: turns a rhythm (any notes, timing kept) into a 2-bar drum groove.",
