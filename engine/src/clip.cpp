@@ -42,15 +42,15 @@ Result<Clip> prepare_clip(const protocol::NoteSequence& input, int steps_per_qua
     seq.steps_per_quarter = 0;
   }
   if (!seq.is_quantized()) {
-    if (seq.total_time > 0 && seq.tempos.size() <= 1) {
-      const double sps = steps_per_quarter * seq.qpm() / 60.0;
-      declared = protocol::quantize_to_step(seq.total_time, sps);
-    }
     auto q = protocol::quantize(seq, steps_per_quarter);
     if (!q) {
       Error e = q.error();
       e.message = label + ": " + e.message;
       return e;
+    }
+    if (seq.total_time > 0) {
+      declared = protocol::quantize_to_step(
+          seq.total_time, protocol::steps_per_second(steps_per_quarter, q->qpm()));
     }
     seq = std::move(q).value();
   }

@@ -166,7 +166,7 @@ TEST(Tools, ContinueStartsOnTheClipsDeclaredEnd) {
   auto out = engine->continue_clip(r);
   ASSERT_TRUE(out.ok()) << out.error().message;
   EXPECT_EQ(out->sequences[0].total_quantized_steps, 48);
-  EXPECT_EQ(out->sequences[0].notes.size() >= r.input.notes.size(), true);
+  EXPECT_GE(out->sequences[0].notes.size(), r.input.notes.size());
 }
 
 TEST(Tools, ContinueInfersDrumsFromIsDrum) {

@@ -91,16 +91,15 @@ Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
                                       : double(n.endStep - n.startStep) * step_length;
     const double grid = double(n.startStep) * step_length;
     const int c = classes[static_cast<size_t>(n.pitch)];
-    double offset = 0.0;  // in steps, positive = early (magenta sign)
-    int velocity = n.velocity;
     if (c >= 0) {
+      // Every hit was forced above, so its slot always holds the model's velocity and offset.
       const auto& row = y.value()[static_cast<size_t>(n.startStep / window)];
       const size_t base = static_cast<size_t>(n.startStep % window) * kGrooveDepth;
-      if (row[base + size_t(c)] > 0.5f) {  // always, with the hits forced above
-        velocity = static_cast<int>(std::clamp(
-            std::floor(double(row[base + kNumDrumClasses + size_t(c)]) * 127.0 + 0.5), 1.0, 127.0));
-        offset = std::clamp(double(row[base + 2 * kNumDrumClasses + size_t(c)]) / 2.0, -0.5, 0.5);
-      }
+      const int velocity = static_cast<int>(std::clamp(
+          std::floor(double(row[base + kNumDrumClasses + size_t(c)]) * 127.0 + 0.5), 1.0, 127.0));
+      // In steps, positive = early (magenta sign).
+      const double offset =
+          std::clamp(double(row[base + 2 * kNumDrumClasses + size_t(c)]) / 2.0, -0.5, 0.5);
       g.velocity =
           static_cast<int>(std::lround((1.0 - r.amount) * n.velocity + r.amount * velocity));
       g.startTime = std::max(grid - r.amount * offset * step_length, 0.0);
