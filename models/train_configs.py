@@ -36,7 +36,9 @@ CONFIGS = {
         tools=["continue"]),
     "groovae_humanize": dict(
         kind="groovae", data="groove_humanize", loss="groove_vae", bars=2,
-        net=dict(z_size=128, encoder_units=192, decoder_layers=[256], num_steps=32),
+        # Groove forces the clip's own hits, so the velocity head is trained on hits only.
+        net=dict(z_size=128, encoder_units=192, decoder_layers=[256], num_steps=32,
+                 velocity_given_hit=True),
         converter={"type": "groove", "numSteps": 32, "stepsPerQuarter": 4, "humanize": True,
                    "tapify": False, "drumPitchClasses": GM_DRUM_PITCH_CLASSES},
         tools=["groove"], max_beta=0.2, free_bits=48),

@@ -69,12 +69,14 @@ NOTES = {
     "groovae_humanize": {
         "use": "Groove: adds timing offsets and velocities to a quantized 2-bar drum clip "
                "(input reduced to hits).",
-        "weak": ["49 minutes on one CPU thread (9,400 steps). As ClipGen's Groove runs it "
-                 "(input hits forced) the timing error is 20.1 ms: 35 % below random jitter "
-                 "(30.9) and below nearest neighbour (24.1). Velocity is its weak side: 32.6 "
-                 "against 31.5 for one fixed velocity and 26.4 for nearest neighbour. The "
-                 "velocity head is trained over every step (magenta's loss), so where the model "
-                 "doubts a hit it plays it soft.",
+        "weak": ["84 minutes on one CPU thread (17,400 steps); the last 35 minutes with the "
+                 "velocity loss on hits only (magenta's loss runs over every step, so its head "
+                 "learns P(hit) x velocity and a forced hit the model doubts came out soft). As "
+                 "ClipGen's Groove runs it (input hits forced) the timing error is 20.0 ms: 35 % "
+                 "below random jitter (30.9) and below nearest neighbour (24.1); velocity 23.5 "
+                 "against 26.4 for nearest neighbour and 31.5 for one fixed velocity.",
+                 "Sampled freely (the 'model' row) it drops about a quarter of the hits, which "
+                 "then count as velocity 0; Groove never does that, it forces the clip's hits.",
                  "2 bars at a time; longer clips are processed in 2-bar windows by the engine."]},
     "groovae_tap": {
         "use": "Drumify: turns a rhythm (any notes, timing kept) into a 2-bar drum groove.",

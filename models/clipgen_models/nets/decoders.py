@@ -47,10 +47,19 @@ class GrooveDecoder(nn.Module):
 
     Hits: sigmoid(logit) > 0.5 at temperature 0, else sigmoid(logit / T) > u (magenta.js
     GrooveDecoder); velocities sigmoid, offsets tanh; the whole 27-vector is fed back.
+
+    velocity_given_hit: the velocity head was trained on hit steps only (ClipGen's own
+    models), so it estimates the velocity of a hit, and steps without a hit carry velocity 0
+    as the training inputs did. magenta.js checkpoints were trained over every step (their
+    head estimates P(hit) x velocity) and keep it False, which is magenta.js' behaviour.
     """
 
-    def __init__(self, num_drums: int, z_size: int, layer_sizes: List[int]):
+    velocity_given_hit: bool
+
+    def __init__(self, num_drums: int, z_size: int, layer_sizes: List[int],
+                 velocity_given_hit: bool = False):
         super().__init__()
+        self.velocity_given_hit = velocity_given_hit
         self.num_drums = num_drums
         self.output_depth = 3 * num_drums
         self.z_size = z_size
@@ -75,7 +84,10 @@ class GrooveDecoder(nn.Module):
                 hits = (torch.sigmoid(y[:, :n] / temperature) > uniforms[:, t]).to(y.dtype)
             else:
                 hits = (torch.sigmoid(y[:, :n]) > 0.5).to(y.dtype)
-            prev = torch.cat([hits, torch.sigmoid(y[:, n: 2 * n]), torch.tanh(y[:, 2 * n:])], 1)
+            velocities = torch.sigmoid(y[:, n: 2 * n])
+            if self.velocity_given_hit:
+                velocities = velocities * hits
+            prev = torch.cat([hits, velocities, torch.tanh(y[:, 2 * n:])], 1)
             out[:, t] = prev
         return out
 

@@ -84,7 +84,9 @@ def build_music_vae(input_size: int, num_classes: int, z_size: int, encoder_unit
 
 
 def build_groove_vae(z_size: int, encoder_units: int, decoder_layers: List[int], num_steps: int,
-                     num_drums: int = NUM_DRUM_CLASSES) -> MusicVAE:
+                     num_drums: int = NUM_DRUM_CLASSES,
+                     velocity_given_hit: bool = False) -> MusicVAE:
     encoder = FlatEncoder(3 * num_drums, encoder_units)
-    decoder = FlatGrooveDecoder(GrooveDecoder(num_drums, z_size, decoder_layers), num_steps)
+    decoder = FlatGrooveDecoder(
+        GrooveDecoder(num_drums, z_size, decoder_layers, velocity_given_hit), num_steps)
     return MusicVAE(encoder, decoder, z_size, num_steps, False)
