@@ -2,6 +2,10 @@
 """ClipGen model files: inspect one, or write interface fixtures.
 
   export.py check MODEL.pt            load with its clipgen.json and call every method
+  export.py reexport MODEL.pt         rewrite a trained file with today's network code (same
+                                      weights and metadata): a .pt file carries the TorchScript
+                                      code of the day it was saved, so speed-ups in nets/ reach
+                                      shipped models only through this or a new training run
   export.py example KIND OUT.pt       tiny random-weight model of KIND (musicvae, hiervae,
                                       drumsvae, groovae, musicrnn, attentionrnn, drumsrnn) for
                                       engine interface tests only; its source says so.
@@ -78,17 +82,35 @@ def check(path: str) -> None:
     print("decode:", tuple(out.shape), out.dtype)
 
 
+def reexport(path: str) -> None:
+    from train_configs import CONFIGS, build_net
+    module, meta = load(path)
+    cfg = CONFIGS.get(meta["id"])
+    if cfg is None:
+        raise SystemExit(f"{path}: {meta['id']!r} is not a ClipGen training config; "
+                         "re-import magenta.js checkpoints with import_magenta.py")
+    net = build_net(cfg)
+    net.load_state_dict(module.state_dict())  # strict: the config must still fit the weights
+    save(net, meta, path)
+    print(f"rewrote {path} with the current network code")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     c = sub.add_parser("check")
     c.add_argument("model")
+    r = sub.add_parser("reexport")
+    r.add_argument("model", nargs="+")
     e = sub.add_parser("example")
     e.add_argument("kind")
     e.add_argument("out")
     args = ap.parse_args(argv)
     if args.cmd == "check":
         check(args.model)
+    elif args.cmd == "reexport":
+        for path in args.model:
+            reexport(path)
     else:
         module, meta = example(args.kind)
         save(module, meta, args.out)

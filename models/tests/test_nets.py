@@ -9,7 +9,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from clipgen_models.export import load, save  # noqa: E402
 from clipgen_models.nets import MusicRNN, build_groove_vae, build_music_vae  # noqa: E402
-from clipgen_models.nets.layers import TFLSTMCell, sample_categorical  # noqa: E402
+from clipgen_models.nets.encoders import BidirectionalLSTM  # noqa: E402
+from clipgen_models.nets.layers import TFLSTMCell, addmm_small, sample_categorical  # noqa: E402
 from clipgen_models.nets.music_vae import drum_onehot_to_roll  # noqa: E402
 
 import export as export_cli  # noqa: E402
@@ -29,6 +30,50 @@ def test_lstm_cell_matches_tf_formula():
     h2 = torch.tanh(c2) * torch.sigmoid(o)
     got_c, got_h = cell(x, c, h)
     assert torch.allclose(got_c, c2, atol=1e-6) and torch.allclose(got_h, h2, atol=1e-6)
+
+
+@pytest.mark.parametrize("rows,inner,cols", [(1, 256, 1024), (8, 256, 1024), (16, 192, 768),
+                                             (3, 100, 50), (8, 512, 2000)])
+def test_addmm_small_equals_addmm(rows, inner, cols):
+    torch.manual_seed(7)
+    x, w = torch.randn(rows, inner), torch.randn(inner, cols)
+    for bias in (torch.randn(cols), torch.randn(rows, cols)):
+        want = torch.addmm(bias, x, w)
+        got = addmm_small(bias, x, w)
+        assert got.shape == want.shape and torch.allclose(got, want, atol=1e-4)
+    assert torch.allclose(torch.jit.script(addmm_small)(bias, x, w), want, atol=1e-4)
+
+
+@pytest.mark.parametrize("rows", [1, 2, 8])
+def test_full_length_step_loop_equals_fused_lstm(rows):
+    torch.manual_seed(8)
+    enc = BidirectionalLSTM(5, 12)
+    x = torch.randn(rows, 7, 5)
+    with torch.no_grad():
+        zeros = x.new_zeros(2, rows, 12)
+        params = enc.fw.torch_weights() + enc.bw.torch_weights()
+        _, h_n, _ = torch.lstm(x, [zeros, zeros], params, True, 1, 0.0, False, True, True)
+        fused = torch.cat([h_n[0], h_n[1]], 1)
+        masked = enc(x, torch.full([rows], 6, dtype=torch.long))
+        assert torch.allclose(enc.full_length_steps(x), fused, atol=1e-5)
+        assert torch.allclose(enc.full_length(x), fused, atol=1e-5)
+        assert not torch.allclose(masked, fused, atol=1e-4)  # lengths < T take the masked loop
+
+
+def test_groove_velocity_given_hit_zeroes_steps_without_hits():
+    torch.manual_seed(9)
+    plain = build_groove_vae(6, 8, [16], 16).eval()
+    given = build_groove_vae(6, 8, [16], 16, velocity_given_hit=True).eval()
+    given.load_state_dict(plain.state_dict())
+    z = torch.randn(3, 6)
+    u = torch.rand(3, 16, 9)
+    with torch.no_grad():
+        a = plain.decode(z, 1.0, u)
+        b = torch.jit.script(given).decode(z, 1.0, u)
+    assert torch.equal(b[..., 9:18], b[..., 9:18] * b[..., :9])  # velocity 0 without a hit
+    assert (a[..., 9:18][a[..., :9] < 0.5] > 0).any()  # magenta.js semantics keep P(hit) x v
+    # The first step sees the same input in both, so its hits and offsets agree.
+    assert torch.equal(a[:, 0, :9], b[:, 0, :9]) and torch.equal(a[:, 0, 18:], b[:, 0, 18:])
 
 
 def test_sample_categorical_rules():

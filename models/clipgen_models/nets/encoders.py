@@ -43,12 +43,30 @@ class BidirectionalLSTM(nn.Module):
         return torch.cat([h_f, h_b], 1)
 
     def full_length(self, x: Tensor) -> Tensor:
-        """Every sequence full length (what magenta.js and the engine always ask): one fused
-        aten::lstm call over both directions instead of a scripted loop (several times faster)."""
+        """Every sequence full length (what magenta.js and the engine always ask). On a GPU,
+        and for one row, one fused aten::lstm call over both directions. Otherwise a loop of
+        fast steps: aten::lstm multiplies by the transposed recurrent weight, which OpenBLAS
+        packs on every step for more than one row (see layers.addmm_small); the TF-layout
+        kernel takes the unpacked kernel (shipped GrooVAE encode x8: 9.3 -> 4.5 ms)."""
+        if not x.is_cuda and x.size(0) > 1:
+            return self.full_length_steps(x)
         zeros = x.new_zeros(2, x.size(0), self.units)
         params = self.fw.torch_weights() + self.bw.torch_weights()
         _, h_n, _ = torch.lstm(x, [zeros, zeros], params, True, 1, 0.0, False, True, True)
         return torch.cat([h_n[0], h_n[1]], 1)
+
+    def full_length_steps(self, x: Tensor) -> Tensor:
+        steps = x.size(1)
+        xw_f = torch.matmul(x, self.fw.kernel[: self.fw.input_size]) + self.fw.forget_bias()
+        xw_b = torch.matmul(x, self.bw.kernel[: self.bw.input_size]) + self.bw.forget_bias()
+        w_f = self.fw.kernel[self.fw.input_size:]
+        w_b = self.bw.kernel[self.bw.input_size:]
+        zeros = x.new_zeros(x.size(0), self.units)
+        c_f, h_f, c_b, h_b = zeros, zeros, zeros, zeros
+        for t in range(steps):
+            c_f, h_f = self.fw.fast_step(xw_f[:, t], c_f, h_f, w_f)
+            c_b, h_b = self.bw.fast_step(xw_b[:, steps - 1 - t], c_b, h_b, w_b)
+        return torch.cat([h_f, h_b], 1)
 
 
 class FlatEncoder(nn.Module):

@@ -11,6 +11,37 @@ from torch import Tensor, nn
 FORGET_BIAS = 1.0  # added to the f gate at run time, never stored
 
 
+# OpenBLAS (0.3.21, AVX-512 kernels) multiplies without packing its operands only when
+# M*N*K <= 100^3; above that every sgemm call first copies the whole weight panel. A sampling
+# step is [B<=16, K] x [K, 4*units]: the copy costs more than the product, so such steps are
+# done in column chunks under the limit (B=8, [256,1024]: ~1.1 ms -> ~50 us here).
+SMALL_GEMM_MNK = 1000000
+
+
+def addmm_small(bias: Tensor, x: Tensor, w: Tensor) -> Tensor:
+    """bias + x @ w, w [K,N]; on the CPU in column chunks of at most SMALL_GEMM_MNK flops."""
+    m = x.size(0)
+    k = x.size(1)
+    n = w.size(1)
+    # 1000000 = SMALL_GEMM_MNK (TorchScript cannot read module globals).
+    if x.is_cuda or m * n * k <= 1000000 or x.dim() != 2:
+        return torch.addmm(bias, x, w)
+    widest = 1000000 // (m * k)
+    widest -= widest % 16
+    if widest < 16:
+        return torch.addmm(bias, x, w)
+    parts = (n + widest - 1) // widest
+    chunk = (n + parts - 1) // parts
+    chunk += (16 - chunk % 16) % 16  # equal chunks on 16-float (one AVX-512 row) bounds
+    out = x.new_empty(m, n)
+    j = 0
+    while j < n:
+        e = min(j + chunk, n)
+        torch.addmm(bias[..., j:e], x, w[:, j:e], out=out[:, j:e])
+        j = e
+    return out
+
+
 class Dense(nn.Module):
     """y = x @ kernel + bias, kernel [in, out] as in TF."""
 
@@ -58,7 +89,7 @@ class TFLSTMCell(nn.Module):
         the forget bias already in xwf (see LSTMStack.fast_weights). One sigmoid over all four
         gates (j's is unused), tanh on j alone."""
         u = self.units
-        gates = torch.addmm(xwf, h, w_h)
+        gates = addmm_small(xwf, h, w_h)
         s = torch.sigmoid(gates)
         new_c = torch.addcmul(c * s[:, 2 * u: 3 * u], s[:, :u], torch.tanh(gates[:, u: 2 * u]))
         return new_c, torch.tanh(new_c) * s[:, 3 * u:]
@@ -141,7 +172,7 @@ class LSTMStack(nn.Module):
         k = 0
         for cell in self.cells:
             if k > 0:
-                x = torch.addmm(b_f[k], x, w_x[k])
+                x = addmm_small(b_f[k], x, w_x[k])
             c, h = cell.fast_step(x, cs[k], hs[k], w_h[k])
             new_cs.append(c)
             new_hs.append(h)
