@@ -51,7 +51,19 @@ def python_net(module, meta):
     return net.eval()
 
 
-def load_windows(meta, folder, split, limit, rng):
+def load_windows(meta, folders, split, limit, rng):
+    """Windows of every folder in the comma list, pooled as training pools them, then at most
+    limit of them drawn at random."""
+    parts = [folder_windows(meta, f, split) for f in folders.split(",")]
+    data = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    n = len(data["classes"])
+    if limit and n > limit:
+        idx = np.sort(rng.choice(n, limit, replace=False))
+        data = {k: v[idx] for k, v in data.items()}
+    return data
+
+
+def folder_windows(meta, folder, split):
     conv = meta["converter"]
     steps = conv.get("numSteps") or meta["bars"] * 16
     bars = steps // 16
@@ -63,10 +75,6 @@ def load_windows(meta, folder, split, limit, rng):
         d = folder_drum_windows(folder, bars, split, with_tap=conv["type"] == "groove")
         data = dict(d)
         data["classes"] = roll_to_classes(d["groove"][:, :, :9] > 0.5)
-    n = len(data["classes"])
-    if limit and n > limit:
-        idx = np.sort(rng.choice(n, limit, replace=False))
-        data = {k: v[idx] for k, v in data.items()}
     return data
 
 
@@ -307,7 +315,9 @@ def print_report(meta, res, args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--model", required=True)
-    ap.add_argument("--data", required=True, help="folder of .mid files (held-out)")
+    ap.add_argument("--data", required=True,
+                    help="folder of .mid files (held-out); a comma list pools several, as "
+                         "training does (e.g. a melody model's nottingham-melody,pop909)")
     ap.add_argument("--train-data", help="folder for baselines/control (default: --data)")
     ap.add_argument("--split", default="validation", choices=["validation", "train", "all"])
     ap.add_argument("--limit", type=int, default=2000, help="max held-out windows")
