@@ -118,6 +118,10 @@ def main():
     ap.add_argument("--minutes", type=float, default=10.0, help="wall-clock budget of this run")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--max-beta", type=float,
+                    help="VAEs: KL weight instead of the config's max_beta (e.g. a resumed run "
+                         "that pulls the posteriors toward the prior so prior samples look "
+                         "more like the data, at some cost in reconstruction)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--resume", action="store_true", help="continue from runs/<id>/ckpt.pt")
@@ -131,7 +135,9 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    cfg = CONFIGS[args.model]
+    cfg = dict(CONFIGS[args.model])
+    if args.max_beta is not None:
+        cfg["max_beta"] = args.max_beta
     run_dir = os.path.join(args.runs, args.model)
     os.makedirs(run_dir, exist_ok=True)
     ckpt_path = os.path.join(run_dir, "ckpt.pt")
