@@ -24,8 +24,8 @@ MELODY_LICENCE = (
     "retrain with `train.py --melody-sources pop909`. See docs/data-credits.md.")
 
 EVAL_CMD = {
-    "melody": "eval.py --model shipped/{id}.pt --data ../../shared/data/pop909 "
-              "(and nottingham-melody)",
+    "melody": "eval.py --model shipped/{id}.pt --data "
+              "../../shared/data/nottingham-melody,../../shared/data/pop909 (and each alone)",
     "drums": "eval.py --model shipped/{id}.pt --data ../../shared/data/groove-midi",
     "groove": "eval.py --model shipped/{id}.pt --data ../../shared/data/groove-midi",
 }
@@ -34,14 +34,19 @@ NOTES = {
     "mel_4bar_vae": {
         "use": "Generate (prior samples) and Interpolate (slerp between encoded clips), 4 bars "
                "of monophonic melody, MIDI 21-108.",
-        "weak": ["44 minutes on one CPU thread (4,800 steps): far from magenta's mel_4bar "
-                 "(about 0.92 / 0.81 teacher-forced / sampled on 16-bar melodies, trained on "
-                 "~1.5 M files). Reconstruction gets 29-41 % of onsets teacher-forced and "
-                 "14-18 % sampled: well above the random-window baseline (2-7 %) but not "
-                 "faithful, so Interpolate's end points resemble, not reproduce, the clips.",
-                 "Prior samples: on POP909 every feature's overlap is at least 80 % of the "
-                 "real-vs-real control; on Nottingham pitch classes (OA 0.64 vs 0.96) and note "
-                 "lengths (0.51 vs 0.97) are still off.",
+        "weak": ["128 minutes on one CPU thread (27,400 steps; KL weight 0.2, the last 24 "
+                 "minutes 0.5): far from magenta's mel_4bar (about 0.92 / 0.81 teacher-forced / "
+                 "sampled on 16-bar melodies, trained on ~1.5 M files). Reconstruction gets "
+                 "47-67 % of onsets teacher-forced and 19-26 % sampled: well above the "
+                 "random-window baseline (2-7 %) but not faithful, so Interpolate's end points "
+                 "resemble, not reproduce, the clips.",
+                 "Prior samples against the held-out data it was trained for (Nottingham and "
+                 "POP909 pooled, metrics file mel_4bar_vae.txt): every feature's overlap is at "
+                 "least 80 % of the real-vs-real control (pitch range 0.80 vs 0.92 is the "
+                 "lowest); the same holds on POP909 alone. Against Nottingham alone pitch "
+                 "classes (OA 0.64 vs 0.96) and note lengths (0.55 vs 0.97) are off: the model "
+                 "is trained transposed over 12 keys and mixes folk and pop rhythms, while "
+                 "Nottingham tunes sit in a few keys.",
                  "4/4 only; pickups and POP909 bar alignment are not corrected (windows start "
                  "at tick 0 of each file).",
                  "Polyphonic input keeps magenta.js's line (chord top note, newest onset)."]},
