@@ -51,9 +51,10 @@ def vae_loss(cfg, model, batch, step):
         z = mu + sigma * torch.randn_like(mu)
         raw = tf.groove_decoder_outputs(model, z, target)
         hits_t = target[..., :9]
-        # A head trained on every step learns P(hit) x velocity; on hits only, a hit's velocity.
-        vel_weight = hits_t if model.decoder.core.velocity_given_hit else torch.ones_like(hits_t)
-        vel_err = vel_weight * (torch.sigmoid(raw[..., 9:18]) - target[..., 9:18]) ** 2
+        vel_err = (torch.sigmoid(raw[..., 9:18]) - target[..., 9:18]) ** 2
+        if model.decoder.core.velocity_given_hit:
+            # Over every step the head learns P(hit) x velocity; on hits only, a hit's velocity.
+            vel_err = vel_err * hits_t
         rec = (F.binary_cross_entropy_with_logits(raw[..., :9], hits_t, reduction="none")
                .sum((1, 2)) + vel_err.sum((1, 2)) +
                ((torch.tanh(raw[..., 18:]) - target[..., 18:]) ** 2).sum((1, 2)))

@@ -15,18 +15,15 @@ FORGET_BIAS = 1.0  # added to the f gate at run time, never stored
 # M*N*K <= 100^3; above that every sgemm call first copies the whole weight panel. A sampling
 # step is [B<=16, K] x [K, 4*units]: the copy costs more than the product, so such steps are
 # done in column chunks under the limit (B=8, [256,1024]: ~1.1 ms -> ~50 us here).
-SMALL_GEMM_MNK = 1000000
-
-
 def addmm_small(bias: Tensor, x: Tensor, w: Tensor) -> Tensor:
-    """bias + x @ w, w [K,N]; on the CPU in column chunks of at most SMALL_GEMM_MNK flops."""
+    """bias + x @ w, x [M,K], w [K,N]; on the CPU in column chunks with M*chunk*K <= 100^3."""
+    limit = 1000000  # a local: TorchScript cannot read module globals
     m = x.size(0)
     k = x.size(1)
     n = w.size(1)
-    # 1000000 = SMALL_GEMM_MNK (TorchScript cannot read module globals).
-    if x.is_cuda or m * n * k <= 1000000 or x.dim() != 2:
+    if x.is_cuda or m * n * k <= limit:
         return torch.addmm(bias, x, w)
-    widest = 1000000 // (m * k)
+    widest = limit // (m * k)
     widest -= widest % 16
     if widest < 16:
         return torch.addmm(bias, x, w)
