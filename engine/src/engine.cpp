@@ -55,6 +55,10 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   if (options.threads < 0) {
     return make_error(ErrorKind::kInvalidRequest, "threads must be 0 (auto) or more");
   }
+  if (options.runtime != "auto" && options.runtime != "torchscript") {
+    return make_error(ErrorKind::kInvalidRequest,
+                      "runtime must be 'auto' or 'torchscript', not '" + options.runtime + "'");
+  }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->device = device.value();
@@ -71,7 +75,8 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   }
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
-    impl->models.push_back(detail::Model::load(f.string(), impl->device, options.warm_up));
+    impl->models.push_back(detail::Model::load(f.string(), impl->device, options.warm_up,
+                                               options.runtime == "auto"));
   }
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }

@@ -6,11 +6,17 @@
 #include <filesystem>
 #include <system_error>
 
+#include "native/rnn.h"
+#include "native/vae.h"
+
 namespace clipgen::engine::detail {
 
 struct Model::Impl {
   torch::jit::Module module;
   torch::Device device{torch::kCPU};
+  // The native CPU runtime of the same weights (docs/performance.md); null = TorchScript.
+  std::unique_ptr<native::Vae> vae;
+  std::unique_ptr<native::Rnn> rnn;
 };
 
 namespace {
@@ -62,6 +68,24 @@ ClassRows class_rows(const torch::Tensor& t) {
   return rows;
 }
 
+// Parameters and int/bool attributes (layer sizes, flags) as plain data for the native runtime.
+native::Weights extract_weights(const torch::jit::Module& module) {
+  native::Weights w;
+  for (const auto& p : module.named_parameters(/*recurse=*/true)) {
+    auto t = p.value.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    native::Param param;
+    param.shape = t.sizes().vec();
+    const float* d = t.data_ptr<float>();
+    param.data.assign(d, d + t.numel());
+    w.params[p.name] = std::move(param);
+  }
+  for (const auto& a : module.named_attributes(/*recurse=*/true)) {
+    if (a.value.isInt()) w.attributes[a.name] = a.value.toInt();
+    if (a.value.isBool()) w.attributes[a.name] = a.value.toBool() ? 1 : 0;
+  }
+  return w;
+}
+
 bool same_width(const FloatRows& rows, size_t width) {
   for (const auto& r : rows) {
     if (r.size() != width) return false;
@@ -75,7 +99,7 @@ Model::Model() : impl_(std::make_unique<Impl>()) {}
 Model::~Model() = default;
 
 std::unique_ptr<Model> Model::load(const std::string& path, const std::string& device,
-                                   bool warm_up) {
+                                   bool warm_up, bool native) {
   std::unique_ptr<Model> m(new Model());
   namespace fs = std::filesystem;
   m->info_.path = path;
@@ -124,6 +148,22 @@ std::unique_ptr<Model> Model::load(const std::string& path, const std::string& d
     if (!m->impl_->module.find_method(name)) {
       m->info_.reason = "the model has no '" + name + "' method (interface v1 needs it)";
       return m;
+    }
+  }
+  m->info_.runtime = "torchscript";
+  if (native && m->impl_->device.is_cpu()) {
+    try {
+      auto weights = extract_weights(m->impl_->module);
+      if (m->meta_.is_vae()) {
+        m->impl_->vae = native::Vae::build(std::move(weights), m->meta_.kind);
+      } else {
+        m->impl_->rnn = native::Rnn::build(std::move(weights));
+      }
+      m->info_.runtime = "native";
+    } catch (const native::LayoutError& e) {
+      m->info_.runtime_note = "native runtime unavailable: " + e.message;
+    } catch (const std::exception& e) {
+      m->info_.runtime_note = std::string("native runtime unavailable: ") + e.what();
     }
   }
   if (warm_up) {
@@ -201,6 +241,11 @@ Result<Posterior> Model::encode_classes(const ClassRows& classes) const {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   try {
+    if (impl_->vae) {
+      Posterior p;
+      impl_->vae->encode_classes(classes, depth(), p.mu, p.sigma);
+      return p;
+    }
     torch::InferenceMode guard;
     auto idx = to_tensor(classes, t);
     auto x = torch::one_hot(idx, depth()).to(torch::kFloat32);
@@ -217,6 +262,11 @@ Result<Posterior> Model::encode_groove(const FloatRows& rows) const {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   try {
+    if (impl_->vae) {
+      Posterior p;
+      impl_->vae->encode_groove(rows, p.mu, p.sigma);
+      return p;
+    }
     torch::InferenceMode guard;
     auto x = to_tensor(rows, t * kGrooveDepth).reshape({-1, t, kGrooveDepth});
     return run_encode(impl_->module, impl_->device, x, t, meta_.z_size);
@@ -234,6 +284,7 @@ Result<ClassRows> Model::decode_classes(const FloatRows& z, double temperature,
   }
   std::lock_guard<std::mutex> lock(mutex_);
   try {
+    if (impl_->vae) return impl_->vae->decode_classes(z, temperature, uniforms);
     torch::InferenceMode guard;
     auto zt = to_tensor(z, meta_.z_size).to(impl_->device);
     auto ut = to_tensor(uniforms, t).to(impl_->device);
@@ -264,6 +315,7 @@ Result<FloatRows> Model::decode_groove(const FloatRows& z, double temperature,
   }
   std::lock_guard<std::mutex> lock(mutex_);
   try {
+    if (impl_->vae) return impl_->vae->decode_groove(z, temperature, uniforms);
     torch::InferenceMode guard;
     auto zt = to_tensor(z, meta_.z_size).to(impl_->device);
     auto ut = to_tensor(uniforms, t * kNumDrumClasses).reshape({-1, t, kNumDrumClasses});
@@ -311,6 +363,7 @@ Result<ClassRows> Model::run_rnn(const ClassRows& primer, const FloatRows* contr
   }
   std::lock_guard<std::mutex> lock(mutex_);
   try {
+    if (impl_->rnn) return impl_->rnn->generate(primer, controls, steps, temperature, uniforms);
     torch::InferenceMode guard;
     auto pt = to_tensor(primer, p).to(impl_->device);
     auto ut = to_tensor(uniforms, steps).to(impl_->device);

@@ -26,8 +26,10 @@ struct Posterior {
 class Model {
  public:
   // Loads `path` onto `device` ("cpu" | "cuda" | "mps"); info() says what happened. Never throws.
+  // native: on the CPU, run the native runtime of the same weights (engine/src/native/) instead
+  // of TorchScript where the architecture is one of ours; info().runtime says which runs.
   static std::unique_ptr<Model> load(const std::string& path, const std::string& device,
-                                     bool warm_up);
+                                     bool warm_up, bool native = true);
   ~Model();
 
   const ModelInfo& info() const { return info_; }
@@ -51,6 +53,8 @@ class Model {
                                            int steps, double temperature,
                                            const FloatRows& uniforms) const;
 
+  int depth() const;  // one-hot depth of the categorical converters
+
   struct Impl;
 
  private:
@@ -58,7 +62,6 @@ class Model {
   Status warm_up();
   Result<ClassRows> run_rnn(const ClassRows& primer, const FloatRows* controls, int steps,
                             double temperature, const FloatRows& uniforms) const;
-  int depth() const;  // one-hot depth of the categorical converters
 
   std::unique_ptr<Impl> impl_;
   ModelInfo info_;

@@ -18,6 +18,9 @@ struct EngineOptions {
   std::string device = "auto";  // "auto" | "cpu" | "cuda" | "cuda:N" | "mps"
   int threads = 0;              // intra-op threads; 0 = default 1 (measured best, docs/tools.md)
   bool warm_up = true;          // one small call per model at load
+  // "auto": on the CPU, models run on the native runtime (engine/src/native/: the same weights,
+  // no per-operation dispatch; docs/performance.md); "torchscript": always TorchScript.
+  std::string runtime = "auto";
 };
 
 // What /v1/models reports for one model file.
@@ -33,6 +36,8 @@ struct ModelInfo {
   std::string path;
   std::uintmax_t size_bytes = 0;
   std::string reason;  // why status is "error"
+  std::string runtime;       // "native" | "torchscript"
+  std::string runtime_note;  // why a CPU model is not on the native runtime
 };
 
 // Progress of long work (the CLI prints it): done of total units, and what is being done.

@@ -1,0 +1,176 @@
+// Built with -fno-trapping-math (engine/CMakeLists.txt): without it GCC keeps the clamps in
+// exp_approx as branches and vectorises none of the activation loops.
+#include "native/kernels.h"
+
+#include <cstdint>
+#include <cstring>
+
+#define CLIPGEN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define CLIPGEN_INLINE __attribute__((always_inline)) inline
+
+namespace clipgen::engine::native {
+namespace {
+
+// Cephes expf: e^x = 2^n * e^r, |r| <= ln2/2, degree-6 polynomial; max relative error 8.4e-8
+// against double exp here. Branch-free so that loops over it vectorise.
+CLIPGEN_INLINE float exp_approx(float x) {
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // round to nearest
+  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+CLIPGEN_INLINE float sigmoid_approx(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
+// Absolute error <= 2e-7 (relative error grows near 0, where it does not matter here).
+CLIPGEN_INLINE float tanh_approx(float x) { return 1.0f - 2.0f / (exp_approx(2.0f * x) + 1.0f); }
+
+// 16 floats: one zmm in the AVX-512 clone, two ymm / four xmm in the others (GCC lowers it).
+typedef float v16 __attribute__((vector_size(64)));
+
+CLIPGEN_INLINE v16 load16(const float* p) {
+  v16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+CLIPGEN_INLINE void store16(float* p, v16 v) { std::memcpy(p, &v, sizeof v); }
+
+// R rows x 16*V columns of accumulators stay in registers (16 zmm for 4 x 64) while k runs:
+// each weight is loaded once per R rows. Measured here: ~100-115 GFLOP/s on the sampling
+// shapes, where OpenBLAS' sgemm packs the weight first and reaches 30-40 (docs/performance.md).
+template <int R, int V>
+CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, int ldw, float* out,
+                               int ldo) {
+  v16 acc[R][V];
+  for (int r = 0; r < R; ++r) {
+    for (int v = 0; v < V; ++v) acc[r][v] = load16(out + r * ldo + 16 * v);
+  }
+  for (int kk = 0; kk < k; ++kk) {
+    const float* wr = w + static_cast<long>(kk) * ldw;
+    v16 wv[V];
+    for (int v = 0; v < V; ++v) wv[v] = load16(wr + 16 * v);
+    for (int r = 0; r < R; ++r) {
+      const float a = x[r * ldx + kk];
+      for (int v = 0; v < V; ++v) acc[r][v] += a * wv[v];
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int v = 0; v < V; ++v) store16(out + r * ldo + 16 * v, acc[r][v]);
+  }
+}
+
+// The last n < 16 columns, still summed in registers: a weight row is loaded 16 wide, reading
+// into the next row (lanes past n are discarded), while that stays inside the [k][ldw] matrix
+// (`room` floats from w); the last rows go through a zero-padded copy. A plain loop here is a
+// chain of stores through memory, ~20x slower.
+template <int R>
+CLIPGEN_INLINE void gemm_tail(int n, int k, const float* x, int ldx, const float* w, int ldw,
+                              long room, float* out, int ldo) {
+  float pad[16] = {};
+  v16 acc[R];
+  for (int r = 0; r < R; ++r) {
+    std::memcpy(pad, out + r * ldo, sizeof(float) * n);
+    acc[r] = load16(pad);
+  }
+  int kk = 0;
+  for (; kk < k && static_cast<long>(kk) * ldw + 16 <= room; ++kk) {
+    const v16 wv = load16(w + static_cast<long>(kk) * ldw);
+    for (int r = 0; r < R; ++r) acc[r] += x[r * ldx + kk] * wv;
+  }
+  float row[16] = {};
+  for (; kk < k; ++kk) {
+    std::memcpy(row, w + static_cast<long>(kk) * ldw, sizeof(float) * n);
+    const v16 wv = load16(row);
+    for (int r = 0; r < R; ++r) acc[r] += x[r * ldx + kk] * wv;
+  }
+  for (int r = 0; r < R; ++r) {
+    store16(pad, acc[r]);
+    std::memcpy(out + r * ldo, pad, sizeof(float) * n);
+  }
+}
+
+// Blocks of 64 columns, then one of 32 and one of 16 (output layers of 27, 38, 90 classes),
+// then the tail.
+template <int R>
+CLIPGEN_INLINE void gemm_rows(int n, int k, const float* x, int ldx, const float* w, int ldw,
+                              float* out, int ldo) {
+  int j = 0;
+  for (; j + 64 <= n; j += 64) gemm_block<R, 4>(k, x, ldx, w + j, ldw, out + j, ldo);
+  if (j + 32 <= n) {
+    gemm_block<R, 2>(k, x, ldx, w + j, ldw, out + j, ldo);
+    j += 32;
+  }
+  if (j + 16 <= n) {
+    gemm_block<R, 1>(k, x, ldx, w + j, ldw, out + j, ldo);
+    j += 16;
+  }
+  if (j < n) gemm_tail<R>(n - j, k, x, ldx, w + j, ldw, static_cast<long>(k) * ldw - j, out + j, ldo);
+}
+
+}  // namespace
+
+CLIPGEN_CLONES
+void gemm_acc(int m, int n, int k, const float* x, int ldx, const float* w, int ldw, float* out,
+              int ldo) {
+  int i = 0;
+  for (; i + 4 <= m; i += 4) gemm_rows<4>(n, k, x + i * ldx, ldx, w, ldw, out + i * ldo, ldo);
+  x += i * ldx;
+  out += i * ldo;
+  switch (m - i) {
+    case 3: gemm_rows<3>(n, k, x, ldx, w, ldw, out, ldo); break;
+    case 2: gemm_rows<2>(n, k, x, ldx, w, ldw, out, ldo); break;
+    case 1: gemm_rows<1>(n, k, x, ldx, w, ldw, out, ldo); break;
+    default: break;
+  }
+}
+
+CLIPGEN_CLONES
+void lstm_update(int units, const float* gates, float* c, float* h) {
+  const float* gi = gates;
+  const float* gj = gates + units;
+  const float* gf = gates + 2 * units;
+  const float* go = gates + 3 * units;
+  for (int u = 0; u < units; ++u) {
+    const float nc = c[u] * sigmoid_approx(gf[u]) + sigmoid_approx(gi[u]) * tanh_approx(gj[u]);
+    c[u] = nc;
+    h[u] = tanh_approx(nc) * sigmoid_approx(go[u]);
+  }
+}
+
+CLIPGEN_CLONES
+void sigmoid_rows(int n, const float* x, float* y) {
+  for (int i = 0; i < n; ++i) y[i] = sigmoid_approx(x[i]);
+}
+
+CLIPGEN_CLONES
+void tanh_rows(int n, const float* x, float* y) {
+  for (int i = 0; i < n; ++i) y[i] = tanh_approx(x[i]);
+}
+
+CLIPGEN_CLONES
+void softmax_cdf(int n, const float* x, float temperature, float* cdf) {
+  for (int i = 0; i < n; ++i) cdf[i] = x[i] / temperature;
+  float mx = cdf[0];
+  for (int i = 1; i < n; ++i) mx = mx > cdf[i] ? mx : cdf[i];
+  for (int i = 0; i < n; ++i) cdf[i] = exp_approx(cdf[i] - mx);
+  float sum = 0.0f;
+  for (int i = 0; i < n; ++i) sum += cdf[i];
+  const float inv = 1.0f / sum;
+  float run = 0.0f;
+  for (int i = 0; i < n; ++i) {
+    run += cdf[i] * inv;
+    cdf[i] = run;
+  }
+}
+
+}  // namespace clipgen::engine::native

@@ -1,0 +1,23 @@
+// Single-threaded float kernels for the native CPU runtime: a product sized for sampling steps
+// (a few rows against a weight that stays in cache) and vectorised activations. Each has
+// AVX-512, AVX2 and baseline versions picked at load time (GCC target_clones), so one build runs
+// on any x86-64 and at full width on the machine it lands on.
+#pragma once
+
+namespace clipgen::engine::native {
+
+// out[m][n] += x[m][k] * w[k][n]; row-major with leading dimensions ldx, ldw, ldo. All k * ldw
+// floats from w must be readable (a [k][ldw] block of a matrix).
+void gemm_acc(int m, int n, int k, const float* x, int ldx, const float* w, int ldw, float* out,
+              int ldo);
+
+// TF LSTM cell update for one row. gates [4*units] in TF order (i, j, f, o) with every bias,
+// the forget bias included; c is updated in place, h written.
+void lstm_update(int units, const float* gates, float* c, float* h);
+
+void sigmoid_rows(int n, const float* x, float* y);
+void tanh_rows(int n, const float* x, float* y);
+// The running sum of softmax(x / temperature), for inverse-CDF sampling (cdf[n-1] is ~1).
+void softmax_cdf(int n, const float* x, float temperature, float* cdf);
+
+}  // namespace clipgen::engine::native

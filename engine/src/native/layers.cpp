@@ -1,0 +1,145 @@
+#include "native/layers.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "native/kernels.h"
+
+namespace clipgen::engine::native {
+
+const Param* Weights::find(const std::string& name) const {
+  auto it = params.find(name);
+  return it == params.end() ? nullptr : &it->second;
+}
+
+int64_t Weights::attribute(const std::string& name, int64_t fallback) const {
+  auto it = attributes.find(name);
+  return it == attributes.end() ? fallback : it->second;
+}
+
+const Param& need(const Weights& w, const std::string& name, int rows, int cols) {
+  const Param* p = w.find(name);
+  if (!p) throw LayoutError{"no parameter " + name};
+  const auto& s = p->shape;
+  const bool ok = cols == -2 ? (s.size() == 1 && (rows < 0 || s[0] == rows))
+                             : (s.size() == 2 && (rows < 0 || s[0] == rows) &&
+                                (cols < 0 || s[1] == cols));
+  if (!ok) throw LayoutError{"parameter " + name + " has an unexpected shape"};
+  return *p;
+}
+
+namespace {
+constexpr int kVector = -2;  // need(): a 1-D parameter
+}
+
+Dense Dense::load(const Weights& w, const std::string& prefix) {
+  Dense d;
+  const Param& k = need(w, prefix + "kernel", -1, -1);
+  d.in = static_cast<int>(k.shape[0]);
+  d.out = static_cast<int>(k.shape[1]);
+  d.kernel = k.data.data();
+  d.bias = need(w, prefix + "bias", d.out, kVector).data.data();
+  return d;
+}
+
+void Dense::apply(int m, const float* x, int ldx, float* y, int ldy) const {
+  for (int r = 0; r < m; ++r) std::copy(bias, bias + out, y + r * ldy);
+  gemm_acc(m, out, in, x, ldx, kernel, out, y, ldy);
+}
+
+Cell Cell::load(const Weights& w, const std::string& prefix) {
+  Cell c;
+  const Param& k = need(w, prefix + "kernel", -1, -1);
+  const Param& b = need(w, prefix + "bias", static_cast<int>(k.shape[1]), kVector);
+  c.units = static_cast<int>(k.shape[1] / 4);
+  c.in = static_cast<int>(k.shape[0]) - c.units;
+  if (c.units * 4 != k.shape[1] || c.in < 0) throw LayoutError{prefix + "kernel is not an LSTM"};
+  c.w_x = k.data.data();
+  c.w_h = k.data.data() + static_cast<long>(c.in) * c.gates();
+  c.bias_f = b.data;
+  for (int u = 2 * c.units; u < 3 * c.units; ++u) c.bias_f[u] += 1.0f;  // FORGET_BIAS
+  return c;
+}
+
+void Cell::project(int m, const float* x, int ldx, float* g, int ldg) const {
+  for (int r = 0; r < m; ++r) std::copy(bias_f.begin(), bias_f.end(), g + r * ldg);
+  gemm_acc(m, gates(), in, x, ldx, w_x, gates(), g, ldg);
+}
+
+void Cell::step(int m, float* g, float* c, float* h) const {
+  gemm_acc(m, gates(), units, h, units, w_h, gates(), g, gates());
+  for (int r = 0; r < m; ++r) lstm_update(units, g + r * gates(), c + r * units, h + r * units);
+}
+
+Stack Stack::load(const Weights& w, const std::string& prefix) {
+  Stack s;
+  for (int i = 0; w.find(prefix + "cells." + std::to_string(i) + ".kernel"); ++i) {
+    s.cells.push_back(Cell::load(w, prefix + "cells." + std::to_string(i) + "."));
+    if (i > 0 && s.cells[i].in != s.cells[i - 1].units) {
+      throw LayoutError{prefix + "cells do not chain"};
+    }
+  }
+  if (s.cells.empty()) throw LayoutError{"no LSTM cells under " + prefix};
+  return s;
+}
+
+int Stack::total_units() const {
+  int n = 0;
+  for (const auto& c : cells) n += c.units;
+  return n;
+}
+
+StackState Stack::zeros(int m) const {
+  StackState s;
+  for (const auto& c : cells) {
+    s.c.emplace_back(static_cast<size_t>(m) * c.units, 0.0f);
+    s.h.emplace_back(static_cast<size_t>(m) * c.units, 0.0f);
+  }
+  return s;
+}
+
+StackState Stack::from_projection(int m, const std::vector<float>& projected) const {
+  StackState s = zeros(m);
+  const int width = 2 * total_units();
+  for (int r = 0; r < m; ++r) {
+    const float* row = projected.data() + static_cast<long>(r) * width;
+    int off = 0;
+    for (size_t l = 0; l < cells.size(); ++l) {
+      const int u = cells[l].units;
+      tanh_rows(u, row + off, s.c[l].data() + r * u);
+      tanh_rows(u, row + off + u, s.h[l].data() + r * u);
+      off += 2 * u;
+    }
+  }
+  return s;
+}
+
+const float* Stack::step(int m, const float* xw0, StackState& s,
+                         std::vector<float>& scratch) const {
+  size_t need_size = 0;
+  for (const auto& c : cells) need_size = std::max(need_size, static_cast<size_t>(m) * c.gates());
+  if (scratch.size() < need_size) scratch.resize(need_size);
+  float* g = scratch.data();
+  for (size_t l = 0; l < cells.size(); ++l) {
+    const Cell& cell = cells[l];
+    if (l == 0) {
+      std::copy(xw0, xw0 + static_cast<long>(m) * cell.gates(), g);
+    } else {
+      cell.project(m, s.h[l - 1].data(), cells[l - 1].units, g, cell.gates());
+    }
+    cell.step(m, g, s.c[l].data(), s.h[l].data());
+  }
+  return s.h.back().data();
+}
+
+int sample_class(int n, const float* logits, double temperature, float u,
+                 std::vector<float>& scratch) {
+  if (temperature <= 0.0) return static_cast<int>(std::max_element(logits, logits + n) - logits);
+  if (scratch.size() < static_cast<size_t>(n)) scratch.resize(n);
+  softmax_cdf(n, logits, static_cast<float>(temperature), scratch.data());
+  int idx = 0;
+  while (idx < n && scratch[idx] <= u) ++idx;
+  return std::min(idx, n - 1);
+}
+
+}  // namespace clipgen::engine::native

@@ -1,0 +1,70 @@
+// Layers of the native runtime over Weights, in TF layout as models/clipgen_models/nets/layers.py
+// (kernels [in, out], LSTM gates i, j, f, o, forget bias +1 at run time). Pointers alias the
+// Weights they were built from, which must outlive them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "native/weights.h"
+
+namespace clipgen::engine::native {
+
+// Thrown while building from Weights whose names or shapes do not match the architecture; the
+// caller falls back to TorchScript with the message.
+struct LayoutError {
+  std::string message;
+};
+
+const Param& need(const Weights& w, const std::string& name, int rows, int cols);  // cols -1: any
+
+struct Dense {
+  int in = 0, out = 0;
+  const float* kernel = nullptr;  // [in, out]
+  const float* bias = nullptr;    // [out]
+
+  static Dense load(const Weights& w, const std::string& prefix);
+  // y[m][out] = x[m][in] * kernel + bias.
+  void apply(int m, const float* x, int ldx, float* y, int ldy) const;
+};
+
+// One TFLSTMCell: kernel [in + units, 4 units]; bias_f is the bias with the forget bias added.
+struct Cell {
+  int in = 0, units = 0;
+  const float* w_x = nullptr;  // [in, 4 units]
+  const float* w_h = nullptr;  // [units, 4 units]
+  std::vector<float> bias_f;
+
+  static Cell load(const Weights& w, const std::string& prefix);
+  int gates() const { return 4 * units; }
+  // gates[m][4u] = bias_f + x[m][in] * w_x.
+  void project(int m, const float* x, int ldx, float* gates, int ldg) const;
+  // Adds h * w_h to gates and updates c, h ([m][units] each) in place.
+  void step(int m, float* gates, float* c, float* h) const;
+};
+
+// LSTM state of a stack for m rows: per layer c and h [m][units].
+struct StackState {
+  std::vector<std::vector<float>> c, h;
+};
+
+// tf MultiRNNCell of Cells ("<prefix>cells.N").
+struct Stack {
+  std::vector<Cell> cells;
+
+  static Stack load(const Weights& w, const std::string& prefix);
+  int total_units() const;
+  const Cell& first() const { return cells.front(); }
+  StackState zeros(int m) const;
+  // tanh(projected) split as (c0, h0, c1, h1, ...), projected [m][2 * total_units].
+  StackState from_projection(int m, const std::vector<float>& projected) const;
+  // One step from the first cell's gate input xw0 [m][4 u0] (its bias_f included); scratch is
+  // reused between calls. Returns the last layer's h [m][units].
+  const float* step(int m, const float* xw0, StackState& s, std::vector<float>& scratch) const;
+};
+
+// Inverse-CDF sampling as layers.sample_categorical: argmax at temperature <= 0.
+int sample_class(int n, const float* logits, double temperature, float u,
+                 std::vector<float>& scratch);
+
+}  // namespace clipgen::engine::native

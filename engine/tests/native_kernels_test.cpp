@@ -1,0 +1,118 @@
+// The native runtime's kernels against plain double-precision arithmetic: the row-block product
+// on every block and tail path (including blocks of a wider matrix), the LSTM update, the
+// activations and categorical sampling.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "native/kernels.h"
+#include "native/layers.h"
+
+namespace clipgen::engine::native {
+namespace {
+
+double sigmoid_ref(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+TEST(NativeKernels, ProductMatchesPlainSumsOnEveryBlockAndTail) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+  for (int m : {1, 2, 3, 4, 5, 8, 9}) {
+    for (int n : {1, 5, 11, 16, 27, 38, 64, 90, 130}) {
+      for (int k : {1, 3, 54}) {
+        // Every operand is a block of a wider matrix, so leading dimensions exceed widths and the
+        // tail's 16-wide loads read into neighbouring columns that must not leak in.
+        const int ldx = k + 3, ldw = n + 7, ldo = n + 2, col = 5;
+        std::vector<float> x(static_cast<size_t>(m) * ldx), w(static_cast<size_t>(k) * ldw),
+            out(static_cast<size_t>(m) * ldo);
+        for (auto& v : x) v = d(rng);
+        for (auto& v : w) v = d(rng);
+        for (auto& v : out) v = d(rng);
+        std::vector<float> before = out;
+        const int width = std::min(n, ldw - col);
+        gemm_acc(m, width, k, x.data(), ldx, w.data() + col, ldw, out.data(), ldo);
+        for (int r = 0; r < m; ++r) {
+          for (int c = 0; c < ldo; ++c) {
+            double want = before[r * ldo + c];
+            if (c < width) {
+              for (int i = 0; i < k; ++i) want += double(x[r * ldx + i]) * w[i * ldw + col + c];
+            }
+            ASSERT_NEAR(out[r * ldo + c], want, 1e-4)
+                << "m " << m << " n " << width << " k " << k << " row " << r << " col " << c;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(NativeKernels, LstmUpdateIsTheTfCell) {
+  const int units = 37;  // not a multiple of any vector width
+  std::vector<float> gates(4 * units), c(units), h(units);
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> d(-6.0f, 6.0f);
+  for (auto& v : gates) v = d(rng);
+  for (auto& v : c) v = d(rng);
+  const std::vector<float> c0 = c;
+  lstm_update(units, gates.data(), c.data(), h.data());
+  for (int u = 0; u < units; ++u) {
+    const double nc = c0[u] * sigmoid_ref(gates[2 * units + u]) +
+                      sigmoid_ref(gates[u]) * std::tanh(double(gates[units + u]));
+    EXPECT_NEAR(c[u], nc, 2e-6);
+    EXPECT_NEAR(h[u], std::tanh(nc) * sigmoid_ref(gates[3 * units + u]), 2e-6);
+  }
+}
+
+TEST(NativeKernels, ActivationsHoldOverTheWholeRange) {
+  std::vector<float> x;
+  for (float v = -120.0f; v <= 120.0f; v += 0.37f) x.push_back(v);
+  x.push_back(0.0f);
+  std::vector<float> s(x.size()), t(x.size());
+  sigmoid_rows(static_cast<int>(x.size()), x.data(), s.data());
+  tanh_rows(static_cast<int>(x.size()), x.data(), t.data());
+  for (size_t i = 0; i < x.size(); ++i) {
+    ASSERT_TRUE(std::isfinite(s[i]) && std::isfinite(t[i])) << x[i];
+    EXPECT_NEAR(s[i], sigmoid_ref(x[i]), 1e-6) << x[i];
+    EXPECT_NEAR(t[i], std::tanh(double(x[i])), 1e-6) << x[i];
+  }
+}
+
+TEST(NativeKernels, SamplingIsInverseCdfAndArgmaxAtZero) {
+  const std::vector<float> logits{0.0f, std::log(3.0f), 0.0f, std::log(4.0f)};  // p = 1,3,1,4 / 9
+  std::vector<float> scratch;
+  EXPECT_EQ(sample_class(4, logits.data(), 0.0, 0.0f, scratch), 3);
+  EXPECT_EQ(sample_class(4, logits.data(), 1.0, 0.05f, scratch), 0);
+  EXPECT_EQ(sample_class(4, logits.data(), 1.0, 0.2f, scratch), 1);
+  EXPECT_EQ(sample_class(4, logits.data(), 1.0, 0.5f, scratch), 2);
+  EXPECT_EQ(sample_class(4, logits.data(), 1.0, 0.6f, scratch), 3);
+  EXPECT_EQ(sample_class(4, logits.data(), 1.0, 1.0f, scratch), 3);  // clamped to the last class
+  // A high temperature flattens: u = 0.3 falls in class 1 (cdf 0.25 -> 0.5 when uniform).
+  EXPECT_EQ(sample_class(4, logits.data(), 1e6, 0.3f, scratch), 1);
+  softmax_cdf(4, logits.data(), 1.0f, scratch.data());
+  EXPECT_NEAR(scratch[0], 1.0 / 9, 1e-6);
+  EXPECT_NEAR(scratch[2], 5.0 / 9, 1e-6);
+  EXPECT_NEAR(scratch[3], 1.0, 1e-6);
+}
+
+TEST(NativeLayers, LayoutErrorsNameTheParameter) {
+  Weights w;
+  w.params["rnn.cells.0.kernel"] = Param{{10, 8}, std::vector<float>(80, 0.0f)};
+  try {
+    Stack::load(w, "rnn.");
+    FAIL() << "a cell without a bias loaded";
+  } catch (const LayoutError& e) {
+    EXPECT_NE(e.message.find("rnn.cells.0.bias"), std::string::npos) << e.message;
+  }
+  w.params["rnn.cells.0.bias"] = Param{{7}, std::vector<float>(7, 0.0f)};
+  EXPECT_THROW(Stack::load(w, "rnn."), LayoutError);
+  w.params["rnn.cells.0.bias"] = Param{{8}, std::vector<float>(8, 0.0f)};
+  const Stack s = Stack::load(w, "rnn.");
+  EXPECT_EQ(s.first().units, 2);
+  EXPECT_EQ(s.first().in, 8);
+  EXPECT_FLOAT_EQ(s.first().bias_f[4], 1.0f);  // forget bias on the f gate only
+  EXPECT_FLOAT_EQ(s.first().bias_f[3], 0.0f);
+}
+
+}  // namespace
+}  // namespace clipgen::engine::native

@@ -1,0 +1,204 @@
+// The native CPU runtime (engine/src/native/) against TorchScript on the same files: every
+// fixture, parity and shipped model must load onto the native runtime and give the same
+// posteriors (|diff| < 1e-4) and the same sampled classes, hits, velocities and offsets for the
+// same z, uniforms and primers. magenta.js parity of the native runtime is parity_test.cpp.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include "model.h"
+#include "model_test_util.h"
+
+namespace clipgen::engine::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> model_files() {
+  std::vector<std::string> out;
+  const std::vector<std::string> dirs{testing::fixture_dir(), testing::fixture_dir() + "/parity",
+                                      CLIPGEN_SHIPPED_MODELS_DIR};
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".pt") out.push_back(it->path().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct Pair {
+  std::unique_ptr<Model> native, script;
+};
+
+Pair load_pair(const std::string& path) {
+  return {Model::load(path, "cpu", false, true), Model::load(path, "cpu", false, false)};
+}
+
+FloatRows normals(std::mt19937& rng, size_t rows, size_t width) {
+  std::normal_distribution<float> d;
+  FloatRows out(rows, std::vector<float>(width));
+  for (auto& r : out) {
+    for (auto& v : r) v = d(rng);
+  }
+  return out;
+}
+
+FloatRows uniforms(std::mt19937& rng, size_t rows, size_t width) {
+  std::uniform_real_distribution<float> d(0.0f, 1.0f);
+  FloatRows out(rows, std::vector<float>(width));
+  for (auto& r : out) {
+    for (auto& v : r) v = d(rng);
+  }
+  return out;
+}
+
+ClassRows classes(std::mt19937& rng, size_t rows, size_t width, int depth) {
+  std::uniform_int_distribution<int> d(0, depth - 1);
+  ClassRows out(rows, std::vector<int64_t>(width));
+  for (auto& r : out) {
+    for (auto& v : r) v = d(rng);
+  }
+  return out;
+}
+
+// A plausible groove: about a quarter of the slots hit, with velocity and offset on hits only.
+FloatRows groove_rows(std::mt19937& rng, size_t rows, int steps) {
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  FloatRows out(rows, std::vector<float>(static_cast<size_t>(steps) * kGrooveDepth, 0.0f));
+  for (auto& r : out) {
+    for (int t = 0; t < steps; ++t) {
+      for (int d = 0; d < kNumDrumClasses; ++d) {
+        if (u(rng) > 0.25f) continue;
+        r[t * kGrooveDepth + d] = 1.0f;
+        r[t * kGrooveDepth + kNumDrumClasses + d] = u(rng);
+        r[t * kGrooveDepth + 2 * kNumDrumClasses + d] = u(rng) - 0.5f;
+      }
+    }
+  }
+  return out;
+}
+
+float max_diff(const FloatRows& a, const FloatRows& b) {
+  float m = 0.0f;
+  for (size_t i = 0; i < a.size(); ++i) {
+    for (size_t k = 0; k < a[i].size(); ++k) m = std::max(m, std::fabs(a[i][k] - b[i][k]));
+  }
+  return m;
+}
+
+void expect_same_posterior(const Result<Posterior>& n, const Result<Posterior>& s) {
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(n.value().mu.size(), s.value().mu.size());
+  EXPECT_LT(max_diff(n.value().mu, s.value().mu), 1e-4f);
+  EXPECT_LT(max_diff(n.value().sigma, s.value().sigma), 1e-4f);
+}
+
+template <typename T>
+void expect_same(const Result<T>& n, const Result<T>& s, const std::string& what) {
+  ASSERT_TRUE(n.ok()) << what << ": " << n.error().message;
+  ASSERT_TRUE(s.ok()) << what << ": " << s.error().message;
+  EXPECT_EQ(n.value(), s.value()) << what;
+}
+
+void compare_groove(const Model& n, const Model& s, std::mt19937& rng) {
+  const int t = n.meta().converter.num_steps;
+  auto rows = groove_rows(rng, 4, t);
+  expect_same_posterior(n.encode_groove(rows), s.encode_groove(rows));
+  auto z = normals(rng, 4, n.meta().z_size);
+  for (double temperature : {0.0, 1.0}) {
+    auto u = uniforms(rng, 4, static_cast<size_t>(t) * kNumDrumClasses);
+    auto a = n.decode_groove(z, temperature, u);
+    auto b = s.decode_groove(z, temperature, u);
+    ASSERT_TRUE(a.ok() && b.ok());
+    for (size_t r = 0; r < a.value().size(); ++r) {
+      for (int k = 0; k < t * kGrooveDepth; ++k) {
+        const float x = a.value()[r][k], y = b.value()[r][k];
+        if (k % kGrooveDepth < kNumDrumClasses) {
+          ASSERT_EQ(x, y) << "hit, row " << r << " slot " << k << " T " << temperature;
+        } else {
+          ASSERT_NEAR(x, y, 1e-4) << "row " << r << " slot " << k << " T " << temperature;
+        }
+      }
+    }
+  }
+}
+
+void compare_categorical_vae(const Model& n, const Model& s, std::mt19937& rng) {
+  const int t = n.meta().converter.num_steps;
+  auto x = classes(rng, 4, t, n.depth());
+  expect_same_posterior(n.encode_classes(x), s.encode_classes(x));
+  auto z = normals(rng, 4, n.meta().z_size);
+  for (double temperature : {0.0, 0.5, 1.0}) {
+    auto u = uniforms(rng, 4, t);
+    expect_same(n.decode_classes(z, temperature, u), s.decode_classes(z, temperature, u),
+                "decode at T " + std::to_string(temperature));
+  }
+}
+
+void compare_rnn(const Model& n, const Model& s, std::mt19937& rng) {
+  const int steps = 48, plen = 12;
+  auto primer = classes(rng, 4, plen, n.depth());
+  const int k = n.meta().controls_depth;
+  for (double temperature : {0.0, 1.0}) {
+    auto u = uniforms(rng, 4, steps);
+    if (k > 0) {
+      auto c = uniforms(rng, 4, static_cast<size_t>(plen + steps) * k);
+      expect_same(n.generate_with_controls(primer, c, steps, temperature, u),
+                  s.generate_with_controls(primer, c, steps, temperature, u), "generate");
+    } else {
+      expect_same(n.generate(primer, steps, temperature, u), s.generate(primer, steps, temperature, u),
+                  "generate at T " + std::to_string(temperature));
+    }
+  }
+}
+
+TEST(NativeRuntime, EveryModelRunsNativeAndMatchesTorchScript) {
+  CLIPGEN_REQUIRE_FIXTURES();
+  const auto files = model_files();
+  ASSERT_GE(files.size(), 10u);
+  for (const auto& path : files) {
+    SCOPED_TRACE(path);
+    Pair p = load_pair(path);
+    ASSERT_TRUE(p.native->ready()) << p.native->info().reason;
+    ASSERT_TRUE(p.script->ready()) << p.script->info().reason;
+    EXPECT_EQ(p.native->info().runtime, "native") << p.native->info().runtime_note;
+    EXPECT_EQ(p.script->info().runtime, "torchscript");
+    std::mt19937 rng(7);
+    const auto& kind = p.native->meta().kind;
+    if (kind == "groovae") {
+      compare_groove(*p.native, *p.script, rng);
+    } else if (kind == "musicvae") {
+      compare_categorical_vae(*p.native, *p.script, rng);
+    } else {
+      compare_rnn(*p.native, *p.script, rng);
+    }
+  }
+}
+
+TEST(NativeRuntime, BadInputIsAnErrorNotACrash) {
+  CLIPGEN_REQUIRE_FIXTURES();
+  for (const auto& path : model_files()) {
+    SCOPED_TRACE(path);
+    auto m = Model::load(path, "cpu", false, true);
+    ASSERT_EQ(m->info().runtime, "native");
+    if (m->meta().kind == "musicrnn") {
+      const int k = m->meta().controls_depth;
+      if (k > 0) continue;
+      EXPECT_FALSE(m->generate(ClassRows{{m->depth()}}, 4, 1.0, FloatRows{{0.1f, 0.2f, 0.3f, 0.4f}}).ok());
+      EXPECT_FALSE(m->generate(ClassRows{{-1}}, 4, 1.0, FloatRows{{0.1f, 0.2f, 0.3f, 0.4f}}).ok());
+    } else if (m->meta().kind == "musicvae") {
+      const int t = m->meta().converter.num_steps;
+      EXPECT_FALSE(m->encode_classes(ClassRows{std::vector<int64_t>(t, m->depth())}).ok());
+      EXPECT_FALSE(m->encode_classes(ClassRows{std::vector<int64_t>(t + 1, 0)}).ok());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace clipgen::engine::detail
