@@ -83,7 +83,7 @@ def stats(ms: List[float]) -> Dict[str, float]:
 def fmt(st: Optional[Dict[str, float]]) -> str:
     if not st:
         return "—"
-    d = 2 if st["median"] < 10 else 1 if st["median"] < 100 else 0
+    d = 3 if st["median"] < 1 else 2 if st["median"] < 10 else 1 if st["median"] < 100 else 0
     return f"{st['median']:.{d}f} / {st['p90']:.{d}f}"
 
 
@@ -196,6 +196,8 @@ def main() -> int:
     ap.add_argument("--only", help="comma-separated case names (and/or 'shipped')")
     ap.add_argument("--no-magentajs", action="store_true")
     ap.add_argument("--no-http", action="store_true")
+    ap.add_argument("--no-torchscript", action="store_true",
+                    help="skip the column of the same engine on TorchScript (--runtime torchscript)")
     ap.add_argument("--threads", type=int, default=0, help="engine intra-op threads (0 = auto)")
     ap.add_argument("--shipped", default=os.path.join(ROOT, "models", "shipped"))
     ap.add_argument("--json", help="also write every raw timing here")
@@ -281,6 +283,7 @@ def run_clipgen(bench_exe, daemon_exe, models, inp, kind, works, timing, cdir, a
          ",".join(works), "--out", out, "--threads", str(args.threads)] + timing)
     with open(out) as f:
         res["engine"] = json.load(f)
+    res.update(run_torchscript(bench_exe, args, models, inp, kind, works, timing, cdir))
     if not args.no_http:
         d = Daemon(daemon_exe, models)
         try:
@@ -295,20 +298,39 @@ def run_clipgen(bench_exe, daemon_exe, models, inp, kind, works, timing, cdir, a
     return res
 
 
+def run_torchscript(bench_exe, args, models, inp, kind, works, timing, folder) -> Dict:
+    """The same engine forced onto TorchScript (what ran on the CPU before the native runtime)."""
+    if args.no_torchscript:
+        return {}
+    out = os.path.join(folder, f"torchscript_{kind}.json")
+    run([bench_exe, "engine", "--models", models, "--inputs", inp, "--kind", kind, "--work",
+         ",".join(works), "--out", out, "--threads", str(args.threads), "--runtime",
+         "torchscript"] + timing)
+    with open(out) as f:
+        return {"torchscript": json.load(f)}
+
+
+HEADER = ("| work | magenta.js (node, tfjs cpu) ms | ClipGen engine ms | ClipGen over HTTP ms | "
+          "engine on TorchScript ms | physical limit ms | engine / limit | speed-up |")
+
+
+def row(work_text, res, w, lim) -> str:
+    js = res.get("magentajs", {}).get("results", {}).get(w)
+    en = res.get("engine", {}).get("results", {}).get(w)
+    ht = res.get("http", {}).get("results", {}).get(w)
+    ts = res.get("torchscript", {}).get("results", {}).get(w)
+    sj, se, sh, st = (stats(x) if x else None for x in (js, en, ht, ts))
+    speed = f"{sj['median'] / se['median']:.0f}x" if sj and se else "—"
+    limtext = f"{lim:.3f}" if lim is not None else "—"
+    over = f"{se['median'] / lim:.1f}x" if se and lim else "—"
+    return (f"| {work_text} | {fmt(sj)} | {fmt(se)} | {fmt(sh)} | {fmt(st)} | {limtext} | "
+            f"{over} | {speed} |")
+
+
 def table(case, note, meta, works, res, limits) -> str:
-    lines = [f"### {case}: {note}", "",
-             "| work | magenta.js (node, tfjs cpu) ms | ClipGen engine ms | ClipGen over HTTP ms "
-             "| physical limit ms | speed-up |", "|---|---|---|---|---|---|"]
+    lines = [f"### {case}: {note}", "", HEADER, "|---|---|---|---|---|---|---|---|"]
     for w in works:
-        js = res.get("magentajs", {}).get("results", {}).get(w)
-        en = res.get("engine", {}).get("results", {}).get(w)
-        ht = res.get("http", {}).get("results", {}).get(w)
-        sj, se, sh = (stats(x) if x else None for x in (js, en, ht))
-        speed = f"{sj['median'] / se['median']:.0f}x" if sj and se else "—"
-        lim = limits.get(w)
-        lines.append(f"| {WORK_TEXT[w]} | {fmt(sj)} | {fmt(se)} | {fmt(sh)} | "
-                     f"{lim:.3f} | {speed} |" if lim is not None else
-                     f"| {WORK_TEXT[w]} | {fmt(sj)} | {fmt(se)} | {fmt(sh)} | — | {speed} |")
+        lines.append(row(WORK_TEXT[w], res, w, limits.get(w)))
     lines.append("")
     lines.append("Times: median / p90 ms. Physical limit: weight bytes read per sequential step "
                  "x steps / 65 GB/s.")
@@ -319,9 +341,8 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
     metas = [model_meta(os.path.join(args.shipped, p)) for p in pts]
     plan = shipped_work(metas)
     inp = os.path.join(work_root, "shipped_inputs.json")
-    lines = [f"### shipped models ({', '.join(pts)})", "",
-             "| work | magenta.js ms | ClipGen engine ms | ClipGen over HTTP ms | "
-             "physical limit ms | speed-up |", "|---|---|---|---|---|---|"]
+    lines = [f"### shipped models ({', '.join(pts)})", "", HEADER,
+             "|---|---|---|---|---|---|---|---|"]
     raw["shipped"] = {"models": pts, "results": {}}
     # Cold start parts: the process alone (dynamic loading of LibTorch, static initialisers)
     # and Engine::open of the folder without and with the warm-up calls (second open: warm
@@ -353,12 +374,8 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
             res = run_shipped_kind(bench_exe, d, args, inp, kind, works, timing, work_root)
             raw["shipped"]["results"][kind] = res
             for w in works:
-                se = stats(res["engine"]["results"][w])
-                sh = stats(res["http"]["results"][w]) if "http" in res else None
                 lim = physical.shipped_limit_ms(args.shipped, metas, kind, w)
-                limtext = f"{lim:.3f}" if lim is not None else "—"
-                lines.append(f"| {WORK_TEXT[w]} ({kind}) | — | {fmt(se)} | {fmt(sh)} | "
-                             f"{limtext} | — |")
+                lines.append(row(f"{WORK_TEXT[w]} ({kind})", res, w, lim))
             if load_work is None:
                 load_work = (kind, "sample8" if "sample8" in works else works[0], inp)
         lines.append("")
@@ -404,6 +421,7 @@ def run_shipped_kind(bench_exe, d, args, inp, kind, works, timing, work_root) ->
          "--work", ",".join(works), "--out", out, "--threads", str(args.threads)] + timing)
     with open(out) as f:
         res["engine"] = json.load(f)
+    res.update(run_torchscript(bench_exe, args, args.shipped, inp, kind, works, timing, work_root))
     if d:
         out = os.path.join(work_root, f"shipped_{kind}_http.json")
         run([bench_exe, "http", "--url", d.url, "--inputs", inp, "--kind", kind, "--work",

@@ -2,7 +2,7 @@
 // against a running clipgend; bench/bench.py runs it beside magentajs_bench.js.
 //
 //   clipgen_bench engine --models DIR --inputs FILE --kind melody|drums --work w1,w2 --out FILE
-//                        [--reps N] [--budget-ms MS] [--threads N]
+//                        [--reps N] [--budget-ms MS] [--threads N] [--runtime auto|torchscript]
 //   clipgen_bench http   --url http://127.0.0.1:PORT (same options, no --models/--threads)
 //   clipgen_bench load   --url ... --inputs FILE --kind K --work W --concurrency C
 //                        --duration-ms MS --out FILE        (requests per second)
@@ -180,13 +180,15 @@ int run_engine(const Args& a, const json& inputs) {
   opt.models_dir = a.get("models");
   opt.device = "cpu";
   opt.threads = std::stoi(a.get("threads", "0"));
+  opt.runtime = a.get("runtime", "auto");
   auto opened = eng::Engine::open(opt);
   if (!opened) fail(opened.error().message);
   const auto& engine = *opened.value();
   json models = json::array();
   for (const auto& m : engine.models()) {
     if (m.status != "ready") fail("model " + m.path + " did not load: " + m.reason);
-    models.push_back({{"id", m.id}, {"path", m.path}, {"bytes", m.size_bytes}});
+    models.push_back(
+        {{"id", m.id}, {"path", m.path}, {"bytes", m.size_bytes}, {"runtime", m.runtime}});
   }
   json results = json::object();
   const std::string kind = a.get("kind", "melody");

@@ -20,6 +20,8 @@ nlohmann::json model_json(const engine::ModelInfo& m) {
                    {"sizeBytes", m.size_bytes},
                    {"file", std::filesystem::path(m.path).filename().string()}};
   if (!m.reason.empty()) j["reason"] = m.reason;
+  if (!m.runtime.empty()) j["runtime"] = m.runtime;
+  if (!m.runtime_note.empty()) j["runtimeNote"] = m.runtime_note;
   return j;
 }
 
@@ -28,6 +30,7 @@ nlohmann::json model_json(const engine::ModelInfo& m) {
 EngineBackend::EngineBackend(const Options& options, std::string models_dir) {
   engine_options_.models_dir = std::move(models_dir);
   engine_options_.device = options.device;
+  engine_options_.runtime = options.runtime;
 }
 
 EngineBackend::~EngineBackend() {

@@ -99,6 +99,8 @@ const std::vector<OptionSpec>& option_specs() {
        "<exe>/../../models/shipped, <prefix>/share/clipgen/models",
        "folder holding the model files (*.pt)", false},
       {"device", "CLIPGEN_DEVICE", "DEV", "auto", "auto, cpu, cuda, cuda:N or mps", false},
+      {"runtime", "CLIPGEN_RUNTIME", "NAME", "auto",
+       "auto (the native runtime on the CPU) or torchscript", false},
       {"api-key", "CLIPGEN_API_KEY", "KEY", "none",
        "require 'Authorization: Bearer KEY' or 'X-API-Key: KEY' (prefer the variable: flags "
        "show in ps)",
@@ -212,6 +214,11 @@ Result<Options> resolve_options(const std::vector<RawLayer>& layers_low_to_high)
     o.device = trim(r->values.back());
     if (!valid_device(o.device))
       return bad_value(*r, "is not a device (auto, cpu, cuda, cuda:N, mps)");
+  }
+  if (const auto* r = get("runtime")) {
+    o.runtime = trim(r->values.back());
+    if (o.runtime != "auto" && o.runtime != "torchscript")
+      return bad_value(*r, "is not a runtime (auto, torchscript)");
   }
   if (const auto* r = get("api-key")) {
     o.api_key = trim(r->values.back());

@@ -21,6 +21,7 @@ struct Options {
   int port = kDefaultPort;      // 0 picks a free port
   std::string models_dir;       // empty: the default folder (see default_models_dirs)
   std::string device = "auto";  // auto | cpu | cuda | cuda:N | mps
+  std::string runtime = "auto";  // auto (native on the CPU) | torchscript
   std::string api_key;          // empty: no key required (loopback only)
   std::vector<std::string> allow_origins;
   std::vector<std::string> allow_hosts;

@@ -109,6 +109,8 @@ TEST(Options, BadValuesNameTheirSource) {
   EXPECT_FALSE(resolve({"--workers", "0"}).ok());
   EXPECT_FALSE(resolve({"--device", "gpu"}).ok());
   EXPECT_TRUE(resolve({"--device", "cuda:1"}).ok());
+  EXPECT_FALSE(resolve({"--runtime", "fast"}).ok());
+  EXPECT_EQ(resolve({"--runtime", "torchscript"}).value().runtime, "torchscript");
   EXPECT_FALSE(resolve({"--log-level", "loud"}).ok());
   EXPECT_FALSE(resolve({"--request-timeout", "0"}).ok());
   EXPECT_FALSE(resolve({"--api-key", ""}).ok());
