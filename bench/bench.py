@@ -219,6 +219,12 @@ def main() -> int:
     only = set(args.only.split(",")) if args.only else None
     work_root = tempfile.mkdtemp(prefix="clipgen-bench-")
     raw: Dict = {"cases": {}, "machine": machine()}
+    out = os.path.join(work_root, "peak.json")
+    run([bench_exe, "peak", "--out", out])
+    with open(out) as f:
+        args.gflops = json.load(f)["gflops"]
+    raw["machine"]["peakGflopsOneCore"] = args.gflops
+    log(f"one core sustains {args.gflops:.0f} GFLOP/s on a sampling-step product")
     tables: List[str] = []
     try:
         for case, folder, tools, kind, works, note in CASES:
@@ -256,7 +262,7 @@ def main() -> int:
                     res["magentajs"] = json.load(f)
             res.update(run_clipgen(bench_exe, daemon_exe, models, inp, kind, works, timing,
                                    cdir, args))
-            limits = physical.limits_ms(pt, meta, works)
+            limits = physical.limits_ms(pt, meta, works, args.gflops)
             raw["cases"][case] = {"results": res, "limits": limits, "meta": meta}
             tables.append(table(case, note, meta, works, res, limits))
             print(tables[-1], flush=True)
@@ -311,29 +317,34 @@ def run_torchscript(bench_exe, args, models, inp, kind, works, timing, folder) -
 
 
 HEADER = ("| work | magenta.js (node, tfjs cpu) ms | ClipGen engine ms | ClipGen over HTTP ms | "
-          "engine on TorchScript ms | physical limit ms | engine / limit | speed-up |")
+          "engine on TorchScript ms | bandwidth limit ms | arithmetic floor ms | "
+          "engine / physical limit | speed-up |")
+RULE = "|---|---|---|---|---|---|---|---|---|"
 
 
 def row(work_text, res, w, lim) -> str:
+    """lim: physical.work_limit_ms (None when unknown)."""
     js = res.get("magentajs", {}).get("results", {}).get(w)
     en = res.get("engine", {}).get("results", {}).get(w)
     ht = res.get("http", {}).get("results", {}).get(w)
     ts = res.get("torchscript", {}).get("results", {}).get(w)
     sj, se, sh, st = (stats(x) if x else None for x in (js, en, ht, ts))
     speed = f"{sj['median'] / se['median']:.0f}x" if sj and se else "—"
-    limtext = f"{lim:.3f}" if lim is not None else "—"
-    over = f"{se['median'] / lim:.1f}x" if se and lim else "—"
-    return (f"| {work_text} | {fmt(sj)} | {fmt(se)} | {fmt(sh)} | {fmt(st)} | {limtext} | "
+    bw = f"{lim['bandwidth']:.3f}" if lim else "—"
+    ar = f"{lim['arithmetic']:.3f}" if lim and lim["arithmetic"] else "—"
+    over = f"{se['median'] / lim['limit']:.1f}x" if se and lim else "—"
+    return (f"| {work_text} | {fmt(sj)} | {fmt(se)} | {fmt(sh)} | {fmt(st)} | {bw} | {ar} | "
             f"{over} | {speed} |")
 
 
 def table(case, note, meta, works, res, limits) -> str:
-    lines = [f"### {case}: {note}", "", HEADER, "|---|---|---|---|---|---|---|---|"]
+    lines = [f"### {case}: {note}", "", HEADER, RULE]
     for w in works:
         lines.append(row(WORK_TEXT[w], res, w, limits.get(w)))
     lines.append("")
-    lines.append("Times: median / p90 ms. Physical limit: weight bytes read per sequential step "
-                 "x steps / 65 GB/s.")
+    lines.append("Times: median / p90 ms. Bandwidth limit: weight bytes read per sequential step "
+                 "x steps / 65 GB/s; arithmetic floor: 2 flops per weight per batch row at the "
+                 "measured peak of one core; physical limit: the larger of the two.")
     return "\n".join(lines) + "\n"
 
 
@@ -341,8 +352,7 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
     metas = [model_meta(os.path.join(args.shipped, p)) for p in pts]
     plan = shipped_work(metas)
     inp = os.path.join(work_root, "shipped_inputs.json")
-    lines = [f"### shipped models ({', '.join(pts)})", "", HEADER,
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [f"### shipped models ({', '.join(pts)})", "", HEADER, RULE]
     raw["shipped"] = {"models": pts, "results": {}}
     # Cold start parts: the process alone (dynamic loading of LibTorch, static initialisers)
     # and Engine::open of the folder without and with the warm-up calls (second open: warm
@@ -374,7 +384,7 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
             res = run_shipped_kind(bench_exe, d, args, inp, kind, works, timing, work_root)
             raw["shipped"]["results"][kind] = res
             for w in works:
-                lim = physical.shipped_limit_ms(args.shipped, metas, kind, w)
+                lim = physical.shipped_limit_ms(args.shipped, metas, kind, w, args.gflops)
                 lines.append(row(f"{WORK_TEXT[w]} ({kind})", res, w, lim))
             if load_work is None:
                 load_work = (kind, "sample8" if "sample8" in works else works[0], inp)

@@ -7,6 +7,8 @@
 //   clipgen_bench load   --url ... --inputs FILE --kind K --work W --concurrency C
 //                        --duration-ms MS --out FILE        (requests per second)
 //   clipgen_bench open   --models DIR --out FILE   (Engine::open without, then with warm-up)
+//   clipgen_bench peak   --out FILE   (GFLOP/s of the native runtime's product on one core: the
+//                        arithmetic floor of bench/physical.py)
 // --graph-opt 0 (engine, open) turns TorchScript's graph-executor optimisation off before the
 // engine loads anything: an experiment for the engine's defaults (docs/performance.md).
 //
@@ -33,6 +35,7 @@
 
 #include "clipgen/engine/engine.h"
 #include "clipgen/engine/requests.h"
+#include "native/kernels.h"  // engine/src: the peak mode times the runtime's own product
 
 namespace {
 
@@ -314,18 +317,40 @@ int run_load(const Args& a, const json& inputs) {
 
 }  // namespace
 
+// The best of 5 half-second runs of a sampling-step product whose weight stays in L2
+// ([4,192] x [192,768]: the shipped melody decoder's step): what one core sustains on this work.
+int run_peak(const Args& a) {
+  const int m = 4, k = 192, n = 768;
+  std::vector<float> x(m * k, 0.5f), w(static_cast<size_t>(k) * n, 0.25f), out(m * n, 0.0f);
+  double best = 0.0;
+  for (int trial = 0; trial < 5; ++trial) {
+    int calls = 0;
+    const auto t0 = Clock::now();
+    while (ms_since(t0) < 500.0) {
+      for (int i = 0; i < 100; ++i) {
+        clipgen::engine::native::gemm_acc(m, n, k, x.data(), k, w.data(), n, out.data(), n);
+      }
+      calls += 100;
+    }
+    best = std::max(best, 2.0 * m * n * k * calls / (ms_since(t0) * 1e6));
+  }
+  write_json(a.get("out"), {{"side", "peak"}, {"gflops", best}, {"shape", {m, k, n}}});
+  return 0;
+}
+
 int main(int argc, char** argv) {
   auto args = parse_args(argc, argv);
   if (args && args->get("graph-opt", "1") == "0") torch::jit::setGraphExecutorOptimize(false);
   if (!args || (args->mode != "engine" && args->mode != "http" && args->mode != "load" &&
-                args->mode != "open")) {
+                args->mode != "open" && args->mode != "peak")) {
     std::cerr
-        << "usage: clipgen_bench engine|http|load|open [--models DIR | --url URL] --inputs FILE "
+        << "usage: clipgen_bench engine|http|load|open|peak [--models DIR | --url URL] --inputs FILE "
            "--kind melody|drums --work w1,w2 [--reps N] [--budget-ms MS] [--threads N] "
            "[--concurrency C --duration-ms MS] [--out FILE]\n";
     return 2;
   }
   if (args->mode == "open") return run_open(*args);
+  if (args->mode == "peak") return run_peak(*args);
   const json inputs = read_json(args->get("inputs"));
   if (args->mode == "engine") return run_engine(*args, inputs);
   if (args->mode == "http") return run_http(*args, inputs);

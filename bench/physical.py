@@ -1,7 +1,15 @@
-"""The physical-limit column: weight bytes that must be read per sequential step x steps, at
-65 GB/s (the memory bandwidth the targets assume). Batched rows share a step's weights, so the
-limit does not grow with variations; the input rows of a first LSTM layer fed one-hot or a
-constant z are read once, not per step, and are left out.
+"""The physical-limit columns.
+
+Bandwidth limit: weight bytes that must be read per sequential step x steps, at 65 GB/s (the
+memory bandwidth the targets assume). Batched rows share a step's weights, so it does not grow
+with variations; the input rows of a first LSTM layer fed one-hot or a constant z are read once,
+not per step, and are left out.
+
+Arithmetic floor: every batch row multiplies every one of those weights (2 flops each), at the
+GFLOP/s one core sustains on a sampling-step product (`clipgen_bench peak`, measured in the same
+run). Input projections of dense inputs are left out, so the floor is on the low side. With a
+handful of rows it is above the bandwidth limit: these weights sit in L2/L3, and the products are
+bound by the core's multiply-adds, not by memory.
 """
 import os
 from typing import Dict, List, Optional
@@ -71,23 +79,38 @@ def _rnn_step_bytes(p) -> int:
     return total
 
 
-def work_limit_ms(p: Dict[str, tuple], meta: Dict, work: str) -> Optional[float]:
+def _phases(p: Dict[str, tuple], meta: Dict, work: str) -> Optional[List[tuple]]:
+    """[(bytes per pass, batch rows)] of the work's sequential passes."""
+    n = int(work.lstrip("abcdefghijklmnopqrstuvwxyz") or 0)
     if work.startswith("sample"):
-        b = _decode_bytes(p, meta)
-    elif work.startswith(("interpolate", "groove", "drumify")):
-        b = _encode_bytes(p, meta) + _decode_bytes(p, meta)
-    elif work.startswith("continue"):
-        b = (PRIMER_STEPS + int(work[len("continue"):])) * _rnn_step_bytes(p)
-    else:
+        return [(_decode_bytes(p, meta), n)]
+    if work.startswith("interpolate"):
+        return [(_encode_bytes(p, meta), 2), (_decode_bytes(p, meta), n)]
+    if work.startswith(("groove", "drumify")):
+        windows = max(1, n * 16 // meta["converter"]["numSteps"])  # n bars, 16 steps a bar
+        return [(_encode_bytes(p, meta), windows), (_decode_bytes(p, meta), windows)]
+    if work.startswith("continue"):
+        return [((PRIMER_STEPS + n) * _rnn_step_bytes(p), CONTINUE_VARIATIONS)]
+    return None
+
+
+def work_limit_ms(p: Dict[str, tuple], meta: Dict, work: str,
+                  gflops: float = 0.0) -> Optional[Dict[str, float]]:
+    """{"bandwidth": ms, "arithmetic": ms (0 without gflops), "limit": the larger}."""
+    phases = _phases(p, meta, work)
+    if phases is None:
         return None
-    return b / BANDWIDTH * 1000.0
+    bandwidth = sum(b for b, _ in phases) / BANDWIDTH * 1000.0
+    flops = sum(2.0 * (b / 4) * rows for b, rows in phases)  # fp32: 4 bytes a weight
+    arithmetic = flops / (gflops * 1e9) * 1000.0 if gflops > 0 else 0.0
+    return {"bandwidth": bandwidth, "arithmetic": arithmetic, "limit": max(bandwidth, arithmetic)}
 
 
-def limits_ms(pt: str, meta: Dict, works: List[str]) -> Dict[str, float]:
+def limits_ms(pt: str, meta: Dict, works: List[str], gflops: float = 0.0) -> Dict[str, Dict]:
     p = _params(pt)
     out = {}
     for w in works:
-        v = work_limit_ms(p, meta, w)
+        v = work_limit_ms(p, meta, w, gflops)
         if v is not None:
             out[w] = v
     return out
@@ -97,7 +120,8 @@ TOOL_OF = {"sample": "generate", "interpolate": "interpolate", "continue": "cont
            "groove": "groove", "drumify": "drumify"}
 
 
-def shipped_limit_ms(folder: str, metas: List[Dict], kind: str, work: str) -> Optional[float]:
+def shipped_limit_ms(folder: str, metas: List[Dict], kind: str, work: str,
+                     gflops: float = 0.0) -> Optional[Dict[str, float]]:
     """The limit for the model the engine would pick (first in file-name order)."""
     tool = TOOL_OF[work.rstrip("0123456789")]
     conv = {"melody": "melody", "drums": "drums"}[kind]
@@ -107,7 +131,7 @@ def shipped_limit_ms(folder: str, metas: List[Dict], kind: str, work: str) -> Op
         if tool in m["tools"] and m["converter"]["type"] == conv and "controls" not in m:
             pt = _find_file(folder, m["id"])
             if pt:
-                return work_limit_ms(_params(pt), m, work)
+                return work_limit_ms(_params(pt), m, work, gflops)
     return None
 
 

@@ -89,10 +89,44 @@ TEST(NativeKernels, SamplingIsInverseCdfAndArgmaxAtZero) {
   EXPECT_EQ(sample_class(4, logits.data(), 1.0, 1.0f, scratch), 3);  // clamped to the last class
   // A high temperature flattens: u = 0.3 falls in class 1 (cdf 0.25 -> 0.5 when uniform).
   EXPECT_EQ(sample_class(4, logits.data(), 1e6, 0.3f, scratch), 1);
-  softmax_cdf(4, logits.data(), 1.0f, scratch.data());
-  EXPECT_NEAR(scratch[0], 1.0 / 9, 1e-6);
-  EXPECT_NEAR(scratch[2], 5.0 / 9, 1e-6);
-  EXPECT_NEAR(scratch[3], 1.0, 1e-6);
+}
+
+TEST(NativeKernels, SamplingOverManyClassesFollowsTheCdf) {
+  for (int n : {5, 38, 90, 512}) {
+    std::vector<float> logits(n);
+    for (int i = 0; i < n; ++i) logits[i] = 3.0f * std::sin(0.37f * i * i);
+    for (double temperature : {0.5, 1.0, 2.0}) {
+      double mx = -1e30, total = 0.0;
+      for (float l : logits) mx = std::max(mx, l / temperature);
+      std::vector<double> cdf(n);
+      for (int i = 0; i < n; ++i) {
+        total += std::exp(logits[i] / temperature - mx);
+        cdf[i] = total;
+      }
+      std::vector<float> scratch;
+      for (int k = 0; k < 997; ++k) {
+        const float u = (k + 0.5f) / 997.0f;
+        const int got = sample_class(n, logits.data(), temperature, u, scratch);
+        const double lo = got > 0 ? cdf[got - 1] / total : 0.0, hi = cdf[got] / total;
+        EXPECT_TRUE(lo <= u + 1e-5 && (u < hi + 1e-5 || got == n - 1))
+            << "n " << n << " T " << temperature << " u " << u << " got " << got;
+      }
+    }
+  }
+}
+
+TEST(NativeKernels, AttentionScoreIsTheTanhDot) {
+  for (int n : {1, 15, 16, 37, 128}) {
+    std::vector<float> a(n), b(n), v(n);
+    for (int i = 0; i < n; ++i) {
+      a[i] = std::sin(0.7f * i);
+      b[i] = 0.3f - 0.01f * i;
+      v[i] = std::cos(1.3f * i);
+    }
+    double want = 0.0;
+    for (int i = 0; i < n; ++i) want += v[i] * std::tanh(double(a[i]) + b[i]);
+    EXPECT_NEAR(tanh_dot(n, a.data(), b.data(), v.data()), want, 1e-5) << n;
+  }
 }
 
 TEST(NativeLayers, LayoutErrorsNameTheParameter) {

@@ -157,20 +157,61 @@ void tanh_rows(int n, const float* x, float* y) {
   for (int i = 0; i < n; ++i) y[i] = tanh_approx(x[i]);
 }
 
+// Sums keep 16 independent lanes so the loops vectorise without reassociating (no -ffast-math);
+// a single running sum is a chain of dependent adds, ~4 cycles each.
+CLIPGEN_INLINE float sum_lanes(const float* lanes) {
+  float s = 0.0f;
+  for (int c = 0; c < 16; ++c) s += lanes[c];
+  return s;
+}
+
 CLIPGEN_CLONES
-void softmax_cdf(int n, const float* x, float temperature, float* cdf) {
-  for (int i = 0; i < n; ++i) cdf[i] = x[i] / temperature;
-  float mx = cdf[0];
-  for (int i = 1; i < n; ++i) mx = mx > cdf[i] ? mx : cdf[i];
-  for (int i = 0; i < n; ++i) cdf[i] = exp_approx(cdf[i] - mx);
-  float sum = 0.0f;
-  for (int i = 0; i < n; ++i) sum += cdf[i];
-  const float inv = 1.0f / sum;
-  float run = 0.0f;
-  for (int i = 0; i < n; ++i) {
-    run += cdf[i] * inv;
-    cdf[i] = run;
+float tanh_dot(int n, const float* a, const float* b, const float* v) {
+  float lanes[16] = {};
+  float t[16];
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    for (int c = 0; c < 16; ++c) t[c] = tanh_approx(a[i + c] + b[i + c]);
+    for (int c = 0; c < 16; ++c) lanes[c] += v[i + c] * t[c];
   }
+  float s = sum_lanes(lanes);
+  for (; i < n; ++i) s += v[i] * tanh_approx(a[i] + b[i]);
+  return s;
+}
+
+CLIPGEN_CLONES
+int sample_inverse_cdf(int n, const float* x, float temperature, float u, float* scratch) {
+  for (int i = 0; i < n; ++i) scratch[i] = x[i] / temperature;
+  float top[16];
+  for (int c = 0; c < 16; ++c) top[c] = scratch[0];
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    for (int c = 0; c < 16; ++c) top[c] = top[c] > scratch[i + c] ? top[c] : scratch[i + c];
+  }
+  float mx = top[0];
+  for (int c = 1; c < 16; ++c) mx = mx > top[c] ? mx : top[c];
+  for (; i < n; ++i) mx = mx > scratch[i] ? mx : scratch[i];
+  float lanes[16] = {};
+  i = 0;
+  for (; i + 16 <= n; i += 16) {
+    for (int c = 0; c < 16; ++c) {
+      scratch[i + c] = exp_approx(scratch[i + c] - mx);
+      lanes[c] += scratch[i + c];
+    }
+  }
+  float total = sum_lanes(lanes);
+  for (; i < n; ++i) {
+    scratch[i] = exp_approx(scratch[i] - mx);
+    total += scratch[i];
+  }
+  // The first class whose cumulative probability passes u (torch: count of cdf <= u).
+  const float target = u * total;
+  float run = 0.0f;
+  for (i = 0; i < n - 1; ++i) {
+    run += scratch[i];
+    if (run > target) return i;
+  }
+  return n - 1;
 }
 
 }  // namespace clipgen::engine::native

@@ -17,7 +17,10 @@ void lstm_update(int units, const float* gates, float* c, float* h);
 
 void sigmoid_rows(int n, const float* x, float* y);
 void tanh_rows(int n, const float* x, float* y);
-// The running sum of softmax(x / temperature), for inverse-CDF sampling (cdf[n-1] is ~1).
-void softmax_cdf(int n, const float* x, float temperature, float* cdf);
+// sum_k v[k] * tanh(a[k] + b[k]): an attention score.
+float tanh_dot(int n, const float* a, const float* b, const float* v);
+// Inverse-CDF sampling of softmax(x / temperature) with u in [0, 1): the first class whose
+// cumulative probability exceeds u, the last class when rounding leaves none. scratch [n].
+int sample_inverse_cdf(int n, const float* x, float temperature, float u, float* scratch);
 
 }  // namespace clipgen::engine::native

@@ -136,10 +136,7 @@ int sample_class(int n, const float* logits, double temperature, float u,
                  std::vector<float>& scratch) {
   if (temperature <= 0.0) return static_cast<int>(std::max_element(logits, logits + n) - logits);
   if (scratch.size() < static_cast<size_t>(n)) scratch.resize(n);
-  softmax_cdf(n, logits, static_cast<float>(temperature), scratch.data());
-  int idx = 0;
-  while (idx < n && scratch[idx] <= u) ++idx;
-  return std::min(idx, n - 1);
+  return sample_inverse_cdf(n, logits, static_cast<float>(temperature), u, scratch.data());
 }
 
 }  // namespace clipgen::engine::native

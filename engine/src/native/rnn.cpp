@@ -107,19 +107,13 @@ struct Rnn::Run {
       row += u;
     }
     const int out_units = net.rnn_.cells.back().units;
-    std::vector<float> tmp(A);
     for (int r = 0; r < m; ++r) {
       const float* win = states.data() + static_cast<long>(r) * a.length * 2 * A;
       const float* q = query.data() + static_cast<long>(r) * A;
       float mx = -INFINITY;
       for (int l = 0; l < a.length; ++l) {
-        const float* feat = win + static_cast<long>(l) * 2 * A + A;
-        for (int k = 0; k < A; ++k) tmp[k] = feat[k] + q[k];
-        tanh_rows(A, tmp.data(), tmp.data());
-        float s = 0.0f;
-        for (int k = 0; k < A; ++k) s += a.attn_v[k] * tmp[k];
-        score[l] = s;
-        mx = std::max(mx, s);
+        score[l] = tanh_dot(A, win + static_cast<long>(l) * 2 * A + A, q, a.attn_v);
+        mx = std::max(mx, score[l]);
       }
       float sum = 0.0f;
       for (int l = 0; l < a.length; ++l) {
@@ -139,14 +133,17 @@ struct Rnn::Run {
       std::copy(att, att + A, mix + A);
     }
     a.output_projection.apply(m, mixed.data(), 2 * A, output.data(), A);
-    // The new window entry: [output, output * attn_w] in the ring's oldest slot.
+    // The new window entry: [output, output * attn_w] in the ring's oldest slot (rows of the
+    // window are 2A apart, so one product writes every row's features in place).
+    float* first = states.data() + static_cast<long>(slot) * 2 * A;
+    const long row_stride = static_cast<long>(a.length) * 2 * A;
     for (int r = 0; r < m; ++r) {
-      float* entry = states.data() + (static_cast<long>(r) * a.length + slot) * 2 * A;
+      float* entry = first + r * row_stride;
       const float* o = output.data() + static_cast<long>(r) * A;
       std::copy(o, o + A, entry);
       std::fill(entry + A, entry + 2 * A, 0.0f);
-      gemm_acc(1, A, A, o, A, a.attn_w, A, entry + A, A);
     }
+    gemm_acc(m, A, A, output.data(), A, a.attn_w, A, first + A, static_cast<int>(row_stride));
     return output.data();
   }
 };
