@@ -24,7 +24,9 @@ TEST(NativeKernels, ProductMatchesPlainSumsOnEveryBlockAndTail) {
         // Every operand is a block of a wider matrix, so leading dimensions exceed widths and the
         // tail's 16-wide loads read into neighbouring columns that must not leak in.
         const int ldx = k + 3, ldw = n + 7, ldo = n + 2, col = 5;
-        std::vector<float> x(static_cast<size_t>(m) * ldx), w(static_cast<size_t>(k) * ldw),
+        // w is read from column `col` on, so its k * ldw floats (gemm_acc's contract) need `col`
+        // more at the end.
+        std::vector<float> x(static_cast<size_t>(m) * ldx), w(static_cast<size_t>(k) * ldw + col),
             out(static_cast<size_t>(m) * ldo);
         for (auto& v : x) v = d(rng);
         for (auto& v : w) v = d(rng);
