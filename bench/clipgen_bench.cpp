@@ -343,10 +343,10 @@ int main(int argc, char** argv) {
   if (args && args->get("graph-opt", "1") == "0") torch::jit::setGraphExecutorOptimize(false);
   if (!args || (args->mode != "engine" && args->mode != "http" && args->mode != "load" &&
                 args->mode != "open" && args->mode != "peak")) {
-    std::cerr
-        << "usage: clipgen_bench engine|http|load|open|peak [--models DIR | --url URL] --inputs FILE "
-           "--kind melody|drums --work w1,w2 [--reps N] [--budget-ms MS] [--threads N] "
-           "[--concurrency C --duration-ms MS] [--out FILE]\n";
+    std::cerr << "usage: clipgen_bench engine|http|load|open|peak [--models DIR | --url URL] "
+                 "--inputs FILE "
+                 "--kind melody|drums --work w1,w2 [--reps N] [--budget-ms MS] [--threads N] "
+                 "[--concurrency C --duration-ms MS] [--out FILE]\n";
     return 2;
   }
   if (args->mode == "open") return run_open(*args);

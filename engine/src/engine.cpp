@@ -75,8 +75,8 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   }
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
-    impl->models.push_back(detail::Model::load(f.string(), impl->device, options.warm_up,
-                                               options.runtime == "auto"));
+    impl->models.push_back(
+        detail::Model::load(f.string(), impl->device, options.warm_up, options.runtime == "auto"));
   }
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }

@@ -98,8 +98,8 @@ bool same_width(const FloatRows& rows, size_t width) {
 Model::Model() : impl_(std::make_unique<Impl>()) {}
 Model::~Model() = default;
 
-std::unique_ptr<Model> Model::load(const std::string& path, const std::string& device,
-                                   bool warm_up, bool native) {
+std::unique_ptr<Model> Model::load(const std::string& path, const std::string& device, bool warm_up,
+                                   bool native) {
   std::unique_ptr<Model> m(new Model());
   namespace fs = std::filesystem;
   m->info_.path = path;

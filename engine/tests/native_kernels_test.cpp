@@ -13,7 +13,9 @@
 namespace clipgen::engine::native {
 namespace {
 
-double sigmoid_ref(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double sigmoid_ref(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
 
 TEST(NativeKernels, ProductMatchesPlainSumsOnEveryBlockAndTail) {
   std::mt19937 rng(3);

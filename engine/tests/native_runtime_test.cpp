@@ -39,22 +39,21 @@ Pair load_pair(const std::string& path) {
   return {Model::load(path, "cpu", false, true), Model::load(path, "cpu", false, false)};
 }
 
-FloatRows normals(std::mt19937& rng, size_t rows, size_t width) {
-  std::normal_distribution<float> d;
+template <typename Dist>
+FloatRows random_rows(std::mt19937& rng, size_t rows, size_t width, Dist dist) {
   FloatRows out(rows, std::vector<float>(width));
   for (auto& r : out) {
-    for (auto& v : r) v = d(rng);
+    for (auto& v : r) v = dist(rng);
   }
   return out;
 }
 
+FloatRows normals(std::mt19937& rng, size_t rows, size_t width) {
+  return random_rows(rng, rows, width, std::normal_distribution<float>());
+}
+
 FloatRows uniforms(std::mt19937& rng, size_t rows, size_t width) {
-  std::uniform_real_distribution<float> d(0.0f, 1.0f);
-  FloatRows out(rows, std::vector<float>(width));
-  for (auto& r : out) {
-    for (auto& v : r) v = d(rng);
-  }
-  return out;
+  return random_rows(rng, rows, width, std::uniform_real_distribution<float>(0.0f, 1.0f));
 }
 
 ClassRows classes(std::mt19937& rng, size_t rows, size_t width, int depth) {
@@ -152,7 +151,8 @@ void compare_rnn(const Model& n, const Model& s, std::mt19937& rng) {
       expect_same(n.generate_with_controls(primer, c, steps, temperature, u),
                   s.generate_with_controls(primer, c, steps, temperature, u), "generate");
     } else {
-      expect_same(n.generate(primer, steps, temperature, u), s.generate(primer, steps, temperature, u),
+      expect_same(n.generate(primer, steps, temperature, u),
+                  s.generate(primer, steps, temperature, u),
                   "generate at T " + std::to_string(temperature));
     }
   }
@@ -190,7 +190,8 @@ TEST(NativeRuntime, BadInputIsAnErrorNotACrash) {
     if (m->meta().kind == "musicrnn") {
       const int k = m->meta().controls_depth;
       if (k > 0) continue;
-      EXPECT_FALSE(m->generate(ClassRows{{m->depth()}}, 4, 1.0, FloatRows{{0.1f, 0.2f, 0.3f, 0.4f}}).ok());
+      EXPECT_FALSE(
+          m->generate(ClassRows{{m->depth()}}, 4, 1.0, FloatRows{{0.1f, 0.2f, 0.3f, 0.4f}}).ok());
       EXPECT_FALSE(m->generate(ClassRows{{-1}}, 4, 1.0, FloatRows{{0.1f, 0.2f, 0.3f, 0.4f}}).ok());
     } else if (m->meta().kind == "musicvae") {
       const int t = m->meta().converter.num_steps;

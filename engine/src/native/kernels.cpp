@@ -30,9 +30,13 @@ CLIPGEN_INLINE float exp_approx(float x) {
   return p * scale;
 }
 
-CLIPGEN_INLINE float sigmoid_approx(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
+CLIPGEN_INLINE float sigmoid_approx(float x) {
+  return 1.0f / (1.0f + exp_approx(-x));
+}
 // Absolute error <= 2e-7 (relative error grows near 0, where it does not matter here).
-CLIPGEN_INLINE float tanh_approx(float x) { return 1.0f - 2.0f / (exp_approx(2.0f * x) + 1.0f); }
+CLIPGEN_INLINE float tanh_approx(float x) {
+  return 1.0f - 2.0f / (exp_approx(2.0f * x) + 1.0f);
+}
 
 // 16 floats: one zmm in the AVX-512 clone, two ymm / four xmm in the others (GCC lowers it).
 typedef float v16 __attribute__((vector_size(64)));
@@ -43,7 +47,9 @@ CLIPGEN_INLINE v16 load16(const float* p) {
   return v;
 }
 
-CLIPGEN_INLINE void store16(float* p, v16 v) { std::memcpy(p, &v, sizeof v); }
+CLIPGEN_INLINE void store16(float* p, v16 v) {
+  std::memcpy(p, &v, sizeof v);
+}
 
 // R rows x 16*V columns of accumulators stay in registers (16 zmm for 4 x 64) while k runs:
 // each weight is loaded once per R rows. Measured here: ~100-115 GFLOP/s on the sampling
@@ -114,7 +120,8 @@ CLIPGEN_INLINE void gemm_rows(int n, int k, const float* x, int ldx, const float
     gemm_block<R, 1>(k, x, ldx, w + j, ldw, out + j, ldo);
     j += 16;
   }
-  if (j < n) gemm_tail<R>(n - j, k, x, ldx, w + j, ldw, static_cast<long>(k) * ldw - j, out + j, ldo);
+  if (j < n)
+    gemm_tail<R>(n - j, k, x, ldx, w + j, ldw, static_cast<long>(k) * ldw - j, out + j, ldo);
 }
 
 }  // namespace
@@ -127,10 +134,17 @@ void gemm_acc(int m, int n, int k, const float* x, int ldx, const float* w, int 
   x += i * ldx;
   out += i * ldo;
   switch (m - i) {
-    case 3: gemm_rows<3>(n, k, x, ldx, w, ldw, out, ldo); break;
-    case 2: gemm_rows<2>(n, k, x, ldx, w, ldw, out, ldo); break;
-    case 1: gemm_rows<1>(n, k, x, ldx, w, ldw, out, ldo); break;
-    default: break;
+    case 3:
+      gemm_rows<3>(n, k, x, ldx, w, ldw, out, ldo);
+      break;
+    case 2:
+      gemm_rows<2>(n, k, x, ldx, w, ldw, out, ldo);
+      break;
+    case 1:
+      gemm_rows<1>(n, k, x, ldx, w, ldw, out, ldo);
+      break;
+    default:
+      break;
   }
 }
 

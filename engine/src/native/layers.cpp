@@ -21,9 +21,9 @@ const Param& need(const Weights& w, const std::string& name, int rows, int cols)
   const Param* p = w.find(name);
   if (!p) throw LayoutError{"no parameter " + name};
   const auto& s = p->shape;
-  const bool ok = cols == -2 ? (s.size() == 1 && (rows < 0 || s[0] == rows))
-                             : (s.size() == 2 && (rows < 0 || s[0] == rows) &&
-                                (cols < 0 || s[1] == cols));
+  const bool ok = cols == -2
+                      ? (s.size() == 1 && (rows < 0 || s[0] == rows))
+                      : (s.size() == 2 && (rows < 0 || s[0] == rows) && (cols < 0 || s[1] == cols));
   if (!ok) throw LayoutError{"parameter " + name + " has an unexpected shape"};
   return *p;
 }

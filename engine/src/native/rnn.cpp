@@ -83,8 +83,8 @@ struct Rnn::Run {
     const int n_in = net.input_size_;
     // x = xw + attention * ip.kernel[input_size:], then the first cell's projection.
     std::copy(xw, xw + static_cast<long>(m) * n_in, x.begin());
-    gemm_acc(m, n_in, A, attention.data(), A, a.input_projection.kernel + static_cast<long>(n_in) * n_in,
-             n_in, x.data(), n_in);
+    gemm_acc(m, n_in, A, attention.data(), A,
+             a.input_projection.kernel + static_cast<long>(n_in) * n_in, n_in, x.data(), n_in);
     c0.project(m, x.data(), n_in, xw0.data(), g);
     net.rnn_.step(m, xw0.data(), state, scratch);
     // Query from every layer's (c, h), in the order c0, h0, c1, h1, ...

@@ -59,7 +59,9 @@ std::vector<float> drum_roll(const IntRows& classes, int steps, bool magenta_js_
   return roll;
 }
 
-float softplus(float x) { return x > 20.0f ? x : std::log1p(std::exp(x)); }
+float softplus(float x) {
+  return x > 20.0f ? x : std::log1p(std::exp(x));
+}
 
 }  // namespace
 
@@ -111,18 +113,25 @@ CoreDecoder CoreDecoder::load(const Weights& w, const std::string& prefix, bool 
   return d;
 }
 
+StackState CoreDecoder::start(int m, const float* z, std::vector<float>& zw) const {
+  std::vector<float> proj(static_cast<size_t>(m) * z_to_initial_state.out);
+  z_to_initial_state.apply(m, z, z_size, proj.data(), z_to_initial_state.out);
+  const Cell& c0 = rnn.first();
+  const int g = c0.gates();
+  zw.resize(static_cast<size_t>(m) * g);
+  for (int r = 0; r < m; ++r) std::copy(c0.bias_f.begin(), c0.bias_f.end(), zw.begin() + r * g);
+  // The first cell's input is [previous output, z]: z's rows follow the output rows.
+  gemm_acc(m, g, z_size, z, z_size, c0.w_x + static_cast<long>(outputs) * g, g, zw.data(), g);
+  return rnn.from_projection(m, proj);
+}
+
 void CoreDecoder::decode_classes(int m, const float* z, int steps, double temperature,
                                  const Rows& uniforms, int offset, std::vector<int>& prev,
                                  IntRows& out) const {
-  std::vector<float> proj(static_cast<size_t>(m) * z_to_initial_state.out);
-  z_to_initial_state.apply(m, z, z_size, proj.data(), z_to_initial_state.out);
-  StackState state = rnn.from_projection(m, proj);
+  std::vector<float> zw;
+  StackState state = start(m, z, zw);
   const Cell& c0 = rnn.first();
   const int g = c0.gates();
-  // The z part of the first cell's input is the same at every step.
-  std::vector<float> zw(static_cast<size_t>(m) * g);
-  for (int r = 0; r < m; ++r) std::copy(c0.bias_f.begin(), c0.bias_f.end(), zw.begin() + r * g);
-  gemm_acc(m, g, z_size, z, z_size, c0.w_x + static_cast<long>(outputs) * g, g, zw.data(), g);
   std::vector<float> xw(zw.size()), logits(static_cast<size_t>(m) * outputs), scratch, cdf;
   const int last = rnn.cells.back().units;
   for (int t = 0; t < steps; ++t) {
@@ -148,14 +157,10 @@ void CoreDecoder::decode_classes(int m, const float* z, int steps, double temper
 
 void CoreDecoder::decode_groove(int m, const float* z, int steps, double temperature,
                                 const Rows& uniforms, Rows& out) const {
-  std::vector<float> proj(static_cast<size_t>(m) * z_to_initial_state.out);
-  z_to_initial_state.apply(m, z, z_size, proj.data(), z_to_initial_state.out);
-  StackState state = rnn.from_projection(m, proj);
+  std::vector<float> zw;
+  StackState state = start(m, z, zw);
   const Cell& c0 = rnn.first();
   const int g = c0.gates();
-  std::vector<float> zw(static_cast<size_t>(m) * g);
-  for (int r = 0; r < m; ++r) std::copy(c0.bias_f.begin(), c0.bias_f.end(), zw.begin() + r * g);
-  gemm_acc(m, g, z_size, z, z_size, c0.w_x + static_cast<long>(kGrooveWidth) * g, g, zw.data(), g);
   std::vector<float> xw(zw.size()), y(static_cast<size_t>(m) * kGrooveWidth), scratch;
   std::vector<float> prev(static_cast<size_t>(m) * kGrooveWidth, 0.0f), act(kGrooveWidth);
   const int last = rnn.cells.back().units;
@@ -259,7 +264,8 @@ void Vae::encode(int m, const int64_t* classes, const float* dense, int width, R
   std::vector<float> out(static_cast<size_t>(m) * z_size_);
   mu_.apply(m, h.data(), hw, out.data(), z_size_);
   mu.assign(m, {});
-  for (int r = 0; r < m; ++r) mu[r].assign(out.begin() + r * z_size_, out.begin() + (r + 1) * z_size_);
+  for (int r = 0; r < m; ++r)
+    mu[r].assign(out.begin() + r * z_size_, out.begin() + (r + 1) * z_size_);
   sigma_.apply(m, h.data(), hw, out.data(), z_size_);
   sigma.assign(m, {});
   for (int r = 0; r < m; ++r) {
@@ -314,7 +320,8 @@ IntRows Vae::decode_classes(const Rows& z, double temperature, const Rows& unifo
   // Zero dummy input: the first cell's input projection is its bias.
   const Cell& c0 = cond.first();
   std::vector<float> xw(static_cast<size_t>(m) * c0.gates()), scratch;
-  for (int r = 0; r < m; ++r) std::copy(c0.bias_f.begin(), c0.bias_f.end(), xw.begin() + r * c0.gates());
+  for (int r = 0; r < m; ++r)
+    std::copy(c0.bias_f.begin(), c0.bias_f.end(), xw.begin() + r * c0.gates());
   const int seg = num_steps_ / decoder_segments_;
   for (int s = 0; s < decoder_segments_; ++s) {
     const float* h = cond.step(m, xw.data(), state, scratch);

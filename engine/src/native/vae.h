@@ -35,6 +35,9 @@ struct CoreDecoder {
   bool velocity_given_hit = false;
 
   static CoreDecoder load(const Weights& w, const std::string& prefix, bool groove);
+  // Initial state tanh(dense(z)), and zw [m][4u]: the first cell's bias plus z's part of its
+  // input, the same at every step.
+  StackState start(int m, const float* z, std::vector<float>& zw) const;
   // Categorical: prev [m] (-1 = nothing yet) in/out; writes classes into out[r][offset + t].
   void decode_classes(int m, const float* z, int steps, double temperature, const Rows& uniforms,
                       int offset, std::vector<int>& prev, IntRows& out) const;
