@@ -13,7 +13,7 @@ namespace {
 struct Pending {
   std::mutex mutex;
   std::condition_variable done;
-  std::optional<Result<nlohmann::json>> result;
+  std::optional<Result<std::string>> result;
   bool abandoned = false;
 };
 
@@ -32,7 +32,7 @@ Result<Reply> run_tool(const ApiContext& ctx, const std::string& tool, const nlo
       std::lock_guard<std::mutex> lock(pending->mutex);
       if (pending->abandoned) return;  // its client already got a timeout
     }
-    std::optional<Result<nlohmann::json>> r;
+    std::optional<Result<std::string>> r;
     try {
       r.emplace(backend.run(tool, body));
     } catch (const std::exception& e) {
@@ -61,16 +61,18 @@ Result<Reply> run_tool(const ApiContext& ctx, const std::string& tool, const nlo
                      " s (the daemon's --request-timeout) and was abandoned; try fewer variations "
                      "or a shorter clip"};
   }
-  Result<nlohmann::json>& r = *pending->result;
+  Result<std::string>& r = *pending->result;
   if (!r) return r.error();
-  return Reply{200, std::move(r.value())};
+  Reply reply;
+  reply.text = std::move(r.value());
+  return reply;
 }
 
 void add_api_routes(Router& router, const ApiContext& ctx) {
   router.add(Route{"GET", "/v1/health",
                    [&ctx](const Call&) -> Result<Reply> {
-                     if (ctx.backend.ready()) return Reply{200, {{"status", "ok"}}};
-                     return Reply{503, {{"status", "loading"}}};
+                     if (ctx.backend.ready()) return Reply{200, {{"status", "ok"}}, {}};
+                     return Reply{503, {{"status", "loading"}}, {}};
                    },
                    false, true});
   router.add(Route{"GET", "/v1/version",
@@ -79,14 +81,14 @@ void add_api_routes(Router& router, const ApiContext& ctx) {
                      if (!v.is_object()) v = nlohmann::json::object();
                      v["version"] = ctx.daemon_version;
                      v["api"] = "v1";
-                     return Reply{200, std::move(v)};
+                     return Reply{200, std::move(v), {}};
                    },
                    false, false});
   router.add(Route{"GET", "/v1/models",
                    [&ctx](const Call&) -> Result<Reply> {
                      nlohmann::json list = ctx.backend.models();
                      if (!list.is_array()) list = nlohmann::json::array();
-                     return Reply{200, {{"models", std::move(list)}}};
+                     return Reply{200, {{"models", std::move(list)}}, {}};
                    },
                    false, false});
   for (const std::string& tool : ctx.backend.tools()) {

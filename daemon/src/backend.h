@@ -32,10 +32,11 @@ class Backend {
   virtual std::vector<std::string> tools() const = 0;
 
   // Runs one tool request. `body` is a parsed JSON object (content type and syntax are checked
-  // by the server). The value is the response body (the contract's success shape); an Error
-  // becomes the error envelope with its kind's status. Called from the server's worker threads
-  // (--workers of them at once), only when ready(). Exceptions become 500 internal.
-  virtual Result<nlohmann::json> run(const std::string& tool, const nlohmann::json& body) = 0;
+  // by the server). The value is the response body as JSON text (the contract's success shape;
+  // text, so that large answers are written once, without a JSON tree); an Error becomes the
+  // error envelope with its kind's status. Called from the server's worker threads (--workers
+  // of them at once), only when ready(). Exceptions become 500 internal.
+  virtual Result<std::string> run(const std::string& tool, const nlohmann::json& body) = 0;
 };
 
 }  // namespace clipgen::daemon

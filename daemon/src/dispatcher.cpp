@@ -134,7 +134,11 @@ Outgoing Dispatcher::handle_checked(const Incoming& request) const {
   if (!reply) return with_cors(error_response(reply.error()));
   Outgoing out;
   out.status = reply->status;
-  if (!reply->body.is_null()) out.body = dump(reply->body);
+  if (!reply->text.empty()) {
+    out.body = std::move(reply->text);
+  } else if (!reply->body.is_null()) {
+    out.body = dump(reply->body);
+  }
   return with_cors(std::move(out));
 }
 

@@ -86,7 +86,7 @@ std::vector<std::string> EngineBackend::tools() const {
   return {"generate", "continue", "interpolate", "groove", "drumify"};
 }
 
-Result<nlohmann::json> EngineBackend::run(const std::string& tool, const nlohmann::json& body) {
+Result<std::string> EngineBackend::run(const std::string& tool, const nlohmann::json& body) {
   const auto which = engine::tool_from_name(tool);
   if (!which) return make_error(ErrorKind::kNotFound, "no tool named '" + tool + "'");
   const engine::Engine* e = nullptr;
@@ -102,7 +102,7 @@ Result<nlohmann::json> EngineBackend::run(const std::string& tool, const nlohman
   if (!request) return request.error();
   auto response = e->run(request.value());
   if (!response) return response.error();
-  return engine::to_json(response.value());
+  return engine::to_json_string(response.value());
 }
 
 }  // namespace clipgen::daemon

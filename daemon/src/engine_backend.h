@@ -24,7 +24,7 @@ class EngineBackend final : public Backend {
   nlohmann::json models() const override;
   nlohmann::json version() const override;
   std::vector<std::string> tools() const override;
-  Result<nlohmann::json> run(const std::string& tool, const nlohmann::json& body) override;
+  Result<std::string> run(const std::string& tool, const nlohmann::json& body) override;
 
  private:
   engine::EngineOptions engine_options_;

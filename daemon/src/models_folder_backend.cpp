@@ -56,7 +56,7 @@ std::vector<std::string> ModelsFolderBackend::tools() const {
   return {"generate", "continue", "interpolate", "groove", "drumify"};
 }
 
-Result<nlohmann::json> ModelsFolderBackend::run(const std::string& tool, const nlohmann::json&) {
+Result<std::string> ModelsFolderBackend::run(const std::string& tool, const nlohmann::json&) {
   return Error{ErrorKind::kUnavailable,
                "'" + tool + "' needs the engine, and this clipgend was built without it"};
 }

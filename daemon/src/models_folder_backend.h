@@ -22,7 +22,7 @@ class ModelsFolderBackend final : public Backend {
   nlohmann::json models() const override;
   nlohmann::json version() const override;
   std::vector<std::string> tools() const override;
-  Result<nlohmann::json> run(const std::string& tool, const nlohmann::json& body) override;
+  Result<std::string> run(const std::string& tool, const nlohmann::json& body) override;
 
  private:
   std::string dir_;

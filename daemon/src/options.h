@@ -18,11 +18,11 @@ constexpr int kDefaultPort = 7311;
 
 struct Options {
   std::string host = "127.0.0.1";
-  int port = kDefaultPort;      // 0 picks a free port
-  std::string models_dir;       // empty: the default folder (see default_models_dirs)
-  std::string device = "auto";  // auto | cpu | cuda | cuda:N | mps
+  int port = kDefaultPort;       // 0 picks a free port
+  std::string models_dir;        // empty: the default folder (see default_models_dirs)
+  std::string device = "auto";   // auto | cpu | cuda | cuda:N | mps
   std::string runtime = "auto";  // auto (native on the CPU) | torchscript
-  std::string api_key;          // empty: no key required (loopback only)
+  std::string api_key;           // empty: no key required (loopback only)
   std::vector<std::string> allow_origins;
   std::vector<std::string> allow_hosts;
   std::size_t max_body = 1024 * 1024;  // bytes

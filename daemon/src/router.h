@@ -21,6 +21,7 @@ struct Call {
 struct Reply {
   int status = 200;
   nlohmann::json body;
+  std::string text;  // the body already as JSON text (tool answers); wins over `body`
 };
 
 using RouteHandler = std::function<Result<Reply>(const Call&)>;

@@ -52,18 +52,18 @@ class DispatcherTest : public ::testing::Test {
     Router r;
     r.add(Route{"GET", "/v1/health",
                 [](const Call&) -> Result<Reply> {
-                  return Reply{200, {{"status", "ok"}}};
+                  return Reply{200, {{"status", "ok"}}, {}};
                 },
                 false, true});
     r.add(Route{"GET", "/v1/models",
                 [](const Call&) -> Result<Reply> {
-                  return Reply{200, {{"models", json::array()}}};
+                  return Reply{200, {{"models", json::array()}}, {}};
                 },
                 false, false});
     r.add(Route{"POST", "/v1/echo",
                 [this](const Call& c) -> Result<Reply> {
                   seen = c.body;
-                  return Reply{200, c.body};
+                  return Reply{200, c.body, {}};
                 },
                 true, false});
     r.add(Route{"POST", "/v1/sad",

@@ -25,7 +25,7 @@ class TestBackend final : public Backend {
   json models() const override { return json::array({{{"id", "test"}, {"status", "ok"}}}); }
   json version() const override { return {{"torch", "none"}, {"device", "cpu"}}; }
   std::vector<std::string> tools() const override { return {"echo", "block", "throw", "fail"}; }
-  Result<json> run(const std::string& tool, const json& body) override {
+  Result<std::string> run(const std::string& tool, const json& body) override {
     if (tool == "throw") throw std::runtime_error("model exploded");
     if (tool == "fail") return Error{ErrorKind::kUnprocessable, "the clip is empty"};
     if (tool == "block") {
@@ -34,7 +34,7 @@ class TestBackend final : public Backend {
       cv_.notify_all();
       cv_.wait(lock, [this] { return released_; });
     }
-    return json{{"echo", body}};
+    return json{{"echo", body}}.dump();
   }
 
   void set_ready(bool r) { ready_ = r; }

@@ -309,6 +309,21 @@ json to_json(const ToolRequest& request) {
   return j;
 }
 
+std::string to_json_string(const ToolResponse& response) {
+  // Keys in the order nlohmann's dump() writes them (sorted); the small fields go through it.
+  std::string out = "{\"elapsedMs\":" + json(response.elapsed_ms).dump() + ",\"model\":" +
+                    json(response.model).dump(-1, ' ', false, json::error_handler_t::replace) +
+                    ",\"seed\":" + std::to_string(response.seed) + ",\"sequences\":[";
+  for (size_t i = 0; i < response.sequences.size(); ++i) {
+    if (i) out += ',';
+    protocol::append_json(response.sequences[i], out);
+  }
+  out += "],\"warnings\":";
+  out += json(response.warnings).dump(-1, ' ', false, json::error_handler_t::replace);
+  out += '}';
+  return out;
+}
+
 json to_json(const ToolResponse& response) {
   json seqs = json::array();
   for (const auto& s : response.sequences) seqs.push_back(protocol::to_json(s));

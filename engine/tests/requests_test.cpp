@@ -155,6 +155,14 @@ TEST(Requests, RequestAndResponseJson) {
   EXPECT_EQ(out.at("warnings").size(), 1u);
   EXPECT_EQ(out.at("sequences").size(), 1u);
   EXPECT_DOUBLE_EQ(out.at("elapsedMs").get<double>(), 1.5);
+
+  // The daemon's direct writer gives the same JSON, warnings with quotes and all.
+  resp.warnings.push_back("the clip's \"end\" was moved\n");
+  resp.sequences.push_back(resp.sequences.front());
+  resp.sequences.push_back(protocol::NoteSequence{});
+  resp.seed = 9007199254740991ULL;
+  EXPECT_EQ(json::parse(to_json_string(resp)), to_json(resp));
+  EXPECT_EQ(json::parse(to_json_string(resp)).dump(), to_json(resp).dump());
 }
 
 }  // namespace

@@ -76,6 +76,59 @@ TEST(Json, IgnoresUnknownFields) {
   EXPECT_EQ(seq->notes.size(), 1u);
 }
 
+// Sequences whose numbers cover what the direct writer must get right: integral doubles,
+// shortest-text doubles, exponents, large step counts.
+std::vector<NoteSequence> writer_cases() {
+  std::vector<NoteSequence> out;
+  for (int quantized = 0; quantized < 2; ++quantized) {
+    NoteSequence s;
+    s.tempos.push_back({0.0, 120.0});
+    s.tempos.push_back({1.0 / 3.0, 97.5});
+    s.time_signatures.push_back({0.0, 4, 4});
+    s.time_signatures.push_back({2.0, 7, 8});
+    const double times[] = {0.0, 0.1, 0.125, 2.0, 1e-7, 0.0001, 123456.789, 1e20, 1.0 / 3.0};
+    for (int i = 0; i < 40; ++i) {
+      Note n;
+      n.pitch = (i * 7) % 128;
+      n.velocity = (i * 13) % 128;
+      n.start_time = times[i % 9];
+      n.end_time = n.start_time + times[(i + 4) % 9];
+      n.is_drum = i % 3 == 0;
+      n.instrument = i % 5;
+      n.program = (i * 11) % 128;
+      if (quantized) {
+        n.quantized_start_step = i * 1000003LL;
+        n.quantized_end_step = n.quantized_start_step + 1 + i;
+      }
+      s.notes.push_back(n);
+    }
+    if (quantized) {
+      s.steps_per_quarter = 4;
+      s.total_quantized_steps = 1LL << 40;
+    }
+    s.total_time = 1e20 + 7.0;
+    out.push_back(s);
+  }
+  out.push_back(NoteSequence{});  // nothing at all
+  return out;
+}
+
+TEST(Json, DirectWriterGivesTheTreesJson) {
+  for (const NoteSequence& s : writer_cases()) {
+    std::string text = "[";  // appends, never replaces
+    append_json(s, text);
+    ASSERT_EQ(text.front(), '[');
+    const json parsed = json::parse(text.substr(1));
+    EXPECT_EQ(parsed, to_json(s));
+    // Same keys in the same order, so the two layouts differ only in how numbers are spelled.
+    EXPECT_EQ(parsed.dump(), to_json(s).dump());
+    for (const auto& n : parsed["notes"]) {
+      EXPECT_TRUE(n["startTime"].is_number_float()) << n.dump();
+      EXPECT_TRUE(n["pitch"].is_number_integer()) << n.dump();
+    }
+  }
+}
+
 TEST(Json, RoundTripIsStable) {
   auto seq = parse_note_sequence(std::string_view(kMagentaJs));
   ASSERT_TRUE(seq.ok());
