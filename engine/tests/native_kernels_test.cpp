@@ -52,19 +52,22 @@ TEST(NativeKernels, ProductMatchesPlainSumsOnEveryBlockAndTail) {
 }
 
 TEST(NativeKernels, LstmUpdateIsTheTfCell) {
-  const int units = 37;  // not a multiple of any vector width
-  std::vector<float> gates(4 * units), c(units), h(units);
+  const int units = 37, m = 3;  // not a multiple of any vector width
+  std::vector<float> gates(m * 4 * units), c(m * units), h(m * units);
   std::mt19937 rng(5);
   std::uniform_real_distribution<float> d(-6.0f, 6.0f);
   for (auto& v : gates) v = d(rng);
   for (auto& v : c) v = d(rng);
-  const std::vector<float> c0 = c;
-  lstm_update(units, gates.data(), c.data(), h.data());
-  for (int u = 0; u < units; ++u) {
-    const double nc = c0[u] * sigmoid_ref(gates[2 * units + u]) +
-                      sigmoid_ref(gates[u]) * std::tanh(double(gates[units + u]));
-    EXPECT_NEAR(c[u], nc, 2e-6);
-    EXPECT_NEAR(h[u], std::tanh(nc) * sigmoid_ref(gates[3 * units + u]), 2e-6);
+  const std::vector<float> c0 = c, g0 = gates;
+  lstm_update(m, units, gates.data(), c.data(), h.data());
+  for (int r = 0; r < m; ++r) {
+    const float* g = g0.data() + r * 4 * units;
+    for (int u = 0; u < units; ++u) {
+      const double nc = c0[r * units + u] * sigmoid_ref(g[2 * units + u]) +
+                        sigmoid_ref(g[u]) * std::tanh(double(g[units + u]));
+      EXPECT_NEAR(c[r * units + u], nc, 2e-6) << r << " " << u;
+      EXPECT_NEAR(h[r * units + u], std::tanh(nc) * sigmoid_ref(g[3 * units + u]), 2e-6);
+    }
   }
 }
 

@@ -11,9 +11,10 @@ namespace clipgen::engine::native {
 void gemm_acc(int m, int n, int k, const float* x, int ldx, const float* w, int ldw, float* out,
               int ldo);
 
-// TF LSTM cell update for one row. gates [4*units] in TF order (i, j, f, o) with every bias,
-// the forget bias included; c is updated in place, h written.
-void lstm_update(int units, const float* gates, float* c, float* h);
+// TF LSTM cell update for m rows. gates [m][4*units] in TF order (i, j, f, o) with every bias,
+// the forget bias included (used as scratch: overwritten); c [m][units] is updated in place,
+// h [m][units] written.
+void lstm_update(int m, int units, float* gates, float* c, float* h);
 
 void sigmoid_rows(int n, const float* x, float* y);
 void tanh_rows(int n, const float* x, float* y);

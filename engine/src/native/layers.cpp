@@ -68,7 +68,7 @@ void Cell::project(int m, const float* x, int ldx, float* g, int ldg) const {
 
 void Cell::step(int m, float* g, float* c, float* h) const {
   gemm_acc(m, gates(), units, h, units, w_h, gates(), g, gates());
-  for (int r = 0; r < m; ++r) lstm_update(units, g + r * gates(), c + r * units, h + r * units);
+  lstm_update(m, units, g, c, h);
 }
 
 Stack Stack::load(const Weights& w, const std::string& prefix) {
