@@ -32,26 +32,30 @@ void put_double(double v, std::string& out) {
   out += ".0";
 }
 
+// `key` is the text before the value: ",\"name\":" (or "{\"name\":" for an object's first).
+void put_int(const char* key, std::int64_t v, std::string& out) {
+  out += key;
+  put_int(v, out);
+}
+
+void put_double(const char* key, double v, std::string& out) {
+  out += key;
+  put_double(v, out);
+}
+
 // Keys in nlohmann's order (its objects are sorted maps), so both writers give the same layout.
 void put_note(const Note& n, bool quantized, std::string& out) {
-  out += "{\"endTime\":";
-  put_double(n.end_time, out);
-  out += ",\"instrument\":";
-  put_int(n.instrument, out);
-  out += n.is_drum ? ",\"isDrum\":true,\"pitch\":" : ",\"isDrum\":false,\"pitch\":";
-  put_int(n.pitch, out);
-  out += ",\"program\":";
-  put_int(n.program, out);
+  put_double("{\"endTime\":", n.end_time, out);
+  put_int(",\"instrument\":", n.instrument, out);
+  out += n.is_drum ? ",\"isDrum\":true" : ",\"isDrum\":false";
+  put_int(",\"pitch\":", n.pitch, out);
+  put_int(",\"program\":", n.program, out);
   if (quantized) {
-    out += ",\"quantizedEndStep\":";
-    put_int(n.quantized_end_step, out);
-    out += ",\"quantizedStartStep\":";
-    put_int(n.quantized_start_step, out);
+    put_int(",\"quantizedEndStep\":", n.quantized_end_step, out);
+    put_int(",\"quantizedStartStep\":", n.quantized_start_step, out);
   }
-  out += ",\"startTime\":";
-  put_double(n.start_time, out);
-  out += ",\"velocity\":";
-  put_int(n.velocity, out);
+  put_double(",\"startTime\":", n.start_time, out);
+  put_int(",\"velocity\":", n.velocity, out);
   out += '}';
 }
 
@@ -98,36 +102,26 @@ void append_json(const NoteSequence& seq, std::string& out) {
   }
   out += ']';
   if (quantized) {
-    out += ",\"quantizationInfo\":{\"stepsPerQuarter\":";
-    put_int(seq.steps_per_quarter, out);
+    put_int(",\"quantizationInfo\":{\"stepsPerQuarter\":", seq.steps_per_quarter, out);
     out += '}';
   }
   out += ",\"tempos\":[";
   for (size_t i = 0; i < seq.tempos.size(); ++i) {
-    out += i ? ",{\"qpm\":" : "{\"qpm\":";
-    put_double(seq.tempos[i].qpm, out);
-    out += ",\"time\":";
-    put_double(seq.tempos[i].time, out);
+    put_double(i ? ",{\"qpm\":" : "{\"qpm\":", seq.tempos[i].qpm, out);
+    put_double(",\"time\":", seq.tempos[i].time, out);
     out += '}';
   }
   out += "],\"timeSignatures\":[";
   for (size_t i = 0; i < seq.time_signatures.size(); ++i) {
     const TimeSignature& ts = seq.time_signatures[i];
-    out += i ? ",{\"denominator\":" : "{\"denominator\":";
-    put_int(ts.denominator, out);
-    out += ",\"numerator\":";
-    put_int(ts.numerator, out);
-    out += ",\"time\":";
-    put_double(ts.time, out);
+    put_int(i ? ",{\"denominator\":" : "{\"denominator\":", ts.denominator, out);
+    put_int(",\"numerator\":", ts.numerator, out);
+    put_double(",\"time\":", ts.time, out);
     out += '}';
   }
   out += ']';
-  if (quantized) {
-    out += ",\"totalQuantizedSteps\":";
-    put_int(seq.total_quantized_steps, out);
-  }
-  out += ",\"totalTime\":";
-  put_double(seq.total_time, out);
+  if (quantized) put_int(",\"totalQuantizedSteps\":", seq.total_quantized_steps, out);
+  put_double(",\"totalTime\":", seq.total_time, out);
   out += '}';
 }
 
