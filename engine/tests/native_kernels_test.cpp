@@ -17,7 +17,17 @@ double sigmoid_ref(double x) {
   return 1.0 / (1.0 + std::exp(-x));
 }
 
+// The AVX2 build of these tests (engine_native_avx2_tests) skips on a CPU without AVX2/FMA.
+#if defined(__AVX2__)
+#define CLIPGEN_REQUIRE_ISA()                                            \
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) \
+  GTEST_SKIP() << "this CPU has no AVX2/FMA"
+#else
+#define CLIPGEN_REQUIRE_ISA()
+#endif
+
 TEST(NativeKernels, ProductMatchesPlainSumsOnEveryBlockAndTail) {
+  CLIPGEN_REQUIRE_ISA();
   std::mt19937 rng(3);
   std::uniform_real_distribution<float> d(-1.0f, 1.0f);
   for (int m : {1, 2, 3, 4, 5, 8, 9}) {
@@ -52,6 +62,7 @@ TEST(NativeKernels, ProductMatchesPlainSumsOnEveryBlockAndTail) {
 }
 
 TEST(NativeKernels, LstmUpdateIsTheTfCell) {
+  CLIPGEN_REQUIRE_ISA();
   const int units = 37, m = 3;  // not a multiple of any vector width
   std::vector<float> gates(m * 4 * units), c(m * units), h(m * units);
   std::mt19937 rng(5);
@@ -72,6 +83,7 @@ TEST(NativeKernels, LstmUpdateIsTheTfCell) {
 }
 
 TEST(NativeKernels, ActivationsHoldOverTheWholeRange) {
+  CLIPGEN_REQUIRE_ISA();
   std::vector<float> x;
   for (float v = -120.0f; v <= 120.0f; v += 0.37f) x.push_back(v);
   x.push_back(0.0f);
@@ -86,6 +98,7 @@ TEST(NativeKernels, ActivationsHoldOverTheWholeRange) {
 }
 
 TEST(NativeKernels, SamplingIsInverseCdfAndArgmaxAtZero) {
+  CLIPGEN_REQUIRE_ISA();
   const std::vector<float> logits{0.0f, std::log(3.0f), 0.0f, std::log(4.0f)};  // p = 1,3,1,4 / 9
   std::vector<float> scratch;
   EXPECT_EQ(sample_class(4, logits.data(), 0.0, 0.0f, scratch), 3);
@@ -99,6 +112,7 @@ TEST(NativeKernels, SamplingIsInverseCdfAndArgmaxAtZero) {
 }
 
 TEST(NativeKernels, SamplingOverManyClassesFollowsTheCdf) {
+  CLIPGEN_REQUIRE_ISA();
   for (int n : {5, 38, 90, 512}) {
     std::vector<float> logits(n);
     for (int i = 0; i < n; ++i) logits[i] = 3.0f * std::sin(0.37f * i * i);
@@ -123,6 +137,7 @@ TEST(NativeKernels, SamplingOverManyClassesFollowsTheCdf) {
 }
 
 TEST(NativeKernels, AttentionScoreIsTheTanhDot) {
+  CLIPGEN_REQUIRE_ISA();
   for (int n : {1, 15, 16, 37, 128}) {
     std::vector<float> a(n), b(n), v(n);
     for (int i = 0; i < n; ++i) {
@@ -137,6 +152,7 @@ TEST(NativeKernels, AttentionScoreIsTheTanhDot) {
 }
 
 TEST(NativeLayers, LayoutErrorsNameTheParameter) {
+  CLIPGEN_REQUIRE_ISA();
   Weights w;
   w.params["rnn.cells.0.kernel"] = Param{{10, 8}, std::vector<float>(80, 0.0f)};
   try {

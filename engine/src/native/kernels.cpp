@@ -5,7 +5,13 @@
 #include <cstdint>
 #include <cstring>
 
+// CLIPGEN_NATIVE_NO_CLONES: one instruction set per build, for the tests that pin the AVX2 and
+// baseline paths on a machine whose loader would always pick AVX-512 (engine/tests).
+#ifdef CLIPGEN_NATIVE_NO_CLONES
+#define CLIPGEN_CLONES
+#else
 #define CLIPGEN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
 #define CLIPGEN_INLINE __attribute__((always_inline)) inline
 
 namespace clipgen::engine::native {
