@@ -61,9 +61,11 @@ Cell Cell::load(const Weights& w, const std::string& prefix) {
   return c;
 }
 
-void Cell::project(int m, const float* x, int ldx, float* g, int ldg) const {
+void Cell::project(int m, const float* x, int ldx, float* g, int ldg, int first_row,
+                   int rows) const {
   for (int r = 0; r < m; ++r) std::copy(bias_f.begin(), bias_f.end(), g + r * ldg);
-  gemm_acc(m, gates(), in, x, ldx, w_x, gates(), g, ldg);
+  gemm_acc(m, gates(), rows < 0 ? in : rows, x, ldx, w_x + static_cast<long>(first_row) * gates(),
+           gates(), g, ldg);
 }
 
 void Cell::step(int m, float* g, float* c, float* h) const {

@@ -37,8 +37,10 @@ struct Cell {
 
   static Cell load(const Weights& w, const std::string& prefix);
   int gates() const { return 4 * units; }
-  // gates[m][4u] = bias_f + x[m][in] * w_x.
-  void project(int m, const float* x, int ldx, float* gates, int ldg) const;
+  // gates[m][4u] = bias_f + x[m][in] * w_x; with first_row/rows, x holds only input elements
+  // first_row .. first_row + rows - 1 (one part of the step input, e.g. z).
+  void project(int m, const float* x, int ldx, float* gates, int ldg, int first_row = 0,
+               int rows = -1) const;
   // Adds h * w_h to gates and updates c, h ([m][units] each) in place.
   void step(int m, float* gates, float* c, float* h) const;
 };

@@ -13,6 +13,14 @@ constexpr int kDrums = 9;
 constexpr int kGrooveWidth = 3 * kDrums;
 constexpr int kRollWidth = kDrums + 1;
 
+// Uniforms are read in place: their shape is checked, rows included, without a copy.
+void check_shape(const Rows& rows, size_t count, size_t width, const char* what) {
+  if (rows.size() != count) throw std::invalid_argument(std::string(what) + ": wrong row count");
+  for (const auto& r : rows) {
+    if (r.size() != width) throw std::invalid_argument(std::string(what) + ": wrong row width");
+  }
+}
+
 std::vector<float> flatten(const Rows& rows, size_t width, const char* what) {
   std::vector<float> out;
   out.reserve(rows.size() * width);
@@ -119,11 +127,9 @@ StackState CoreDecoder::start(int m, const float* z, std::vector<float>& zw) con
   std::vector<float> proj(static_cast<size_t>(m) * z_to_initial_state.out);
   z_to_initial_state.apply(m, z, z_size, proj.data(), z_to_initial_state.out);
   const Cell& c0 = rnn.first();
-  const int g = c0.gates();
-  zw.resize(static_cast<size_t>(m) * g);
-  for (int r = 0; r < m; ++r) std::copy(c0.bias_f.begin(), c0.bias_f.end(), zw.begin() + r * g);
+  zw.resize(static_cast<size_t>(m) * c0.gates());
   // The first cell's input is [previous output, z]: z's rows follow the output rows.
-  gemm_acc(m, g, z_size, z, z_size, c0.w_x + static_cast<long>(outputs) * g, g, zw.data(), g);
+  c0.project(m, z, z_size, zw.data(), c0.gates(), outputs, z_size);
   return rnn.from_projection(m, proj);
 }
 
@@ -308,7 +314,7 @@ IntRows Vae::decode_classes(const Rows& z, double temperature, const Rows& unifo
   if (groove_) throw std::invalid_argument("decode: a groove model decodes groove rows");
   const int m = static_cast<int>(z.size());
   auto zf = flatten(z, z_size_, "decode z");
-  flatten(uniforms, num_steps_, "decode uniforms");  // shape check only
+  check_shape(uniforms, z.size(), num_steps_, "decode uniforms");
   IntRows out(m, std::vector<int64_t>(num_steps_, 0));
   std::vector<int> prev(m, -1);
   if (!conductor_) {
@@ -336,7 +342,7 @@ Rows Vae::decode_groove(const Rows& z, double temperature, const Rows& uniforms)
   if (!groove_) throw std::invalid_argument("decode: this model decodes classes");
   const int m = static_cast<int>(z.size());
   auto zf = flatten(z, z_size_, "decode z");
-  flatten(uniforms, static_cast<size_t>(num_steps_) * kDrums, "decode uniforms");
+  check_shape(uniforms, z.size(), static_cast<size_t>(num_steps_) * kDrums, "decode uniforms");
   Rows out(m, std::vector<float>(static_cast<size_t>(num_steps_) * kGrooveWidth, 0.0f));
   core_.decode_groove(m, zf.data(), num_steps_, temperature, uniforms, out);
   return out;
