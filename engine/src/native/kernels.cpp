@@ -2,6 +2,7 @@
 // exp_approx as branches and vectorises none of the activation loops.
 #include "native/kernels.h"
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -230,37 +231,85 @@ float tanh_dot(int n, const float* a, const float* b, const float* v) {
   return s;
 }
 
+typedef int32_t vi16 __attribute__((vector_size(64)));
+
+CLIPGEN_INLINE v16 splat16(float a) {
+  return v16{} + a;
+}
+
+// Inclusive prefix sum of 16 lanes in four shifted adds (lanes shifted in from `zero`).
+CLIPGEN_INLINE v16 prefix16(v16 v) {
+  const v16 zero = {};
+  v += __builtin_shuffle(zero, v, vi16{0, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30});
+  v += __builtin_shuffle(zero, v, vi16{0, 1, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29});
+  v += __builtin_shuffle(zero, v, vi16{0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27});
+  v += __builtin_shuffle(zero, v, vi16{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23});
+  return v;
+}
+
+// Lane 0 of the result is the max / sum of all 16 lanes (a tree of four shuffles).
+CLIPGEN_INLINE v16 fold_max16(v16 v) {
+  v16 w = __builtin_shuffle(v, vi16{8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7});
+  v = v > w ? v : w;
+  w = __builtin_shuffle(v, vi16{4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3});
+  v = v > w ? v : w;
+  w = __builtin_shuffle(v, vi16{2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1});
+  v = v > w ? v : w;
+  w = __builtin_shuffle(v, vi16{1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0});
+  return v > w ? v : w;
+}
+CLIPGEN_INLINE float sum16(v16 v) {
+  v += __builtin_shuffle(v, vi16{8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7});
+  v += __builtin_shuffle(v, vi16{4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3});
+  v += __builtin_shuffle(v, vi16{2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1});
+  v += __builtin_shuffle(v, vi16{1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0});
+  return v[0];
+}
+
+// Whole 16-lane blocks over scratch padded past n (-inf logits, then zero probabilities), with
+// tree reductions: with 38 or 90 classes, scalar tails and lane-by-lane reductions were most of
+// the time. The search takes one block's running sums at a time (prefix16) and stops at the
+// drawn class: a chain of one add per block, not one per class (512 drum classes).
 CLIPGEN_CLONES
 int sample_inverse_cdf(int n, const float* x, float temperature, float u, float* scratch) {
-  for (int i = 0; i < n; ++i) scratch[i] = x[i] / temperature;
-  float top[16];
-  for (int c = 0; c < 16; ++c) top[c] = scratch[0];
-  int i = 0;
-  for (; i + 16 <= n; i += 16) {
-    for (int c = 0; c < 16; ++c) top[c] = top[c] > scratch[i + c] ? top[c] : scratch[i + c];
+  const int blocks = (n + 15) / 16;
+  const int rem = n - 16 * (blocks - 1);
+  const v16 t = splat16(temperature);
+  for (int b = 0; b + 1 < blocks; ++b) store16(scratch + 16 * b, load16(x + 16 * b) / t);
+  float last[16];
+  for (int c = 0; c < 16; ++c) last[c] = -INFINITY;
+  std::memcpy(last, x + 16 * (blocks - 1), sizeof(float) * rem);
+  store16(scratch + 16 * (blocks - 1), load16(last) / t);
+  v16 top = load16(scratch);
+  for (int b = 1; b < blocks; ++b) {
+    const v16 v = load16(scratch + 16 * b);
+    top = top > v ? top : v;
   }
-  float mx = top[0];
-  for (int c = 1; c < 16; ++c) mx = mx > top[c] ? mx : top[c];
-  for (; i < n; ++i) mx = mx > scratch[i] ? mx : scratch[i];
-  float lanes[16] = {};
-  i = 0;
-  for (; i + 16 <= n; i += 16) {
-    for (int c = 0; c < 16; ++c) {
-      scratch[i + c] = exp_approx(scratch[i + c] - mx);
-      lanes[c] += scratch[i + c];
+  const v16 mx = __builtin_shuffle(fold_max16(top), vi16{});
+  v16 lanes = {};
+  for (int b = 0; b < blocks; ++b) {
+    float* e = scratch + 16 * b;
+    for (int c = 0; c < 16; ++c) e[c] = exp_approx(e[c] - mx[c]);
+    v16 v = load16(e);
+    if (b == blocks - 1) {  // the padding's exp(-87) out
+      const vi16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+      v = lane < rem ? v : v16{};
+      store16(e, v);
     }
+    lanes += v;
   }
-  float total = sum_lanes(lanes);
-  for (; i < n; ++i) {
-    scratch[i] = exp_approx(scratch[i] - mx);
-    total += scratch[i];
-  }
+  const float total = sum16(lanes);
   // The first class whose cumulative probability passes u (torch: count of cdf <= u).
   const float target = u * total;
   float run = 0.0f;
-  for (i = 0; i < n - 1; ++i) {
-    run += scratch[i];
-    if (run > target) return i;
+  for (int b = 0; b < blocks; ++b) {
+    const v16 p = prefix16(load16(scratch + 16 * b));
+    if (run + p[15] > target) {
+      for (int c = 0; c < 16; ++c) {
+        if (run + p[c] > target) return 16 * b + c < n - 1 ? 16 * b + c : n - 1;
+      }
+    }
+    run += p[15];
   }
   return n - 1;
 }

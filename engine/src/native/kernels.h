@@ -21,7 +21,11 @@ void tanh_rows(int n, const float* x, float* y);
 // sum_k v[k] * tanh(a[k] + b[k]): an attention score.
 float tanh_dot(int n, const float* a, const float* b, const float* v);
 // Inverse-CDF sampling of softmax(x / temperature) with u in [0, 1): the first class whose
-// cumulative probability exceeds u, the last class when rounding leaves none. scratch [n].
+// cumulative probability exceeds u, the last class when rounding leaves none. scratch: at least
+// sample_scratch_size(n) floats.
 int sample_inverse_cdf(int n, const float* x, float temperature, float u, float* scratch);
+inline int sample_scratch_size(int n) {
+  return 16 * ((n + 15) / 16);  // whole 16-lane blocks
+}
 
 }  // namespace clipgen::engine::native

@@ -137,7 +137,9 @@ const float* Stack::step(int m, const float* xw0, StackState& s,
 int sample_class(int n, const float* logits, double temperature, float u,
                  std::vector<float>& scratch) {
   if (temperature <= 0.0) return static_cast<int>(std::max_element(logits, logits + n) - logits);
-  if (scratch.size() < static_cast<size_t>(n)) scratch.resize(n);
+  if (scratch.size() < static_cast<size_t>(sample_scratch_size(n))) {
+    scratch.resize(sample_scratch_size(n));
+  }
   return sample_inverse_cdf(n, logits, static_cast<float>(temperature), u, scratch.data());
 }
 

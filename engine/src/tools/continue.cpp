@@ -110,7 +110,7 @@ Result<ToolResponse> run_continue(const Engine::Impl& e, const ContinueRequest& 
     }
   }
 
-  out.seed = r.seed.value_or(pick_seed());
+  out.seed = r.seed ? *r.seed : pick_seed();
   out.model = meta.id;
   Rng rng(out.seed);
   const auto n = static_cast<size_t>(r.variations);

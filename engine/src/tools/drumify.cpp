@@ -39,7 +39,7 @@ Result<ToolResponse> run_drumify(const Engine::Impl& e, const DrumifyRequest& r,
   report(progress, 0, 2, "reading the rhythm");
   auto post = m.encode_groove(x);
   if (!post) return post.error();
-  out.seed = r.seed.value_or(pick_seed());
+  out.seed = r.seed ? *r.seed : pick_seed();
   out.model = meta.id;
   Rng rng(out.seed);
   const size_t nw = windows.size();

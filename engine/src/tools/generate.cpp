@@ -16,7 +16,7 @@ Result<ToolResponse> run_generate(const Engine::Impl& e, const GenerateRequest& 
     return make_error(ErrorKind::kUnavailable, "model " + meta.id + " cannot generate (not a VAE)");
   }
   ToolResponse out;
-  out.seed = r.seed.value_or(pick_seed());
+  out.seed = r.seed ? *r.seed : pick_seed();
   out.model = meta.id;
   Rng rng(out.seed);
   const auto n = static_cast<size_t>(r.variations);

@@ -59,7 +59,7 @@ Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
          "reading the groove of " + plural(int64_t(windows.size()), "window", "windows"));
   auto post = m.encode_groove(x);
   if (!post) return post.error();
-  out.seed = r.seed.value_or(pick_seed());
+  out.seed = r.seed ? *r.seed : pick_seed();
   out.model = meta.id;
   Rng rng(out.seed);
   // Temperature is how far from the clip's most likely feel to wander: z ~ N(mu, (T sigma)^2).

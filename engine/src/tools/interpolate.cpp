@@ -111,7 +111,7 @@ Result<ToolResponse> run_interpolate(const Engine::Impl& e, const InterpolateReq
     const double t = r.steps == 1 ? 0.5 : double(i) / double(r.steps - 1);
     zs.push_back(slerp(mu[0], mu[1], t));
   }
-  out.seed = r.seed.value_or(pick_seed());
+  out.seed = r.seed ? *r.seed : pick_seed();
   out.model = meta.id;
   Rng rng(out.seed);
   auto u = rng.uniforms(zs.size(), static_cast<size_t>(steps));
