@@ -170,10 +170,26 @@ void gemm_acc(int m, int n, int k, const float* x, int ldx, const float* w, int 
   }
 }
 
+// y[i] = f(x[i]) in whole 16-lane blocks, the last through a padded copy: every element takes
+// the same vector instructions wherever it sits, so a row's result does not depend on how many
+// rows share the call (a scalar epilogue contracts differently: the last bit moved), and the
+// 24-unit layers of small models have no scalar tail.
+template <class F>
+CLIPGEN_INLINE void map16(long n, const float* x, float* y, F f) {
+  long i = 0;
+  for (; i + 16 <= n; i += 16) {
+    for (int c = 0; c < 16; ++c) y[i + c] = f(x[i + c]);
+  }
+  if (i < n) {
+    float pad[16] = {};
+    std::memcpy(pad, x + i, sizeof(float) * (n - i));
+    for (int c = 0; c < 16; ++c) pad[c] = f(pad[c]);
+    std::memcpy(y + i, pad, sizeof(float) * (n - i));
+  }
+}
+
 // Every row at once, so that the transcendental loops run over m * 4u and m * u contiguous
-// floats with one vector epilogue, not m epilogues of u (units of 24 in the tiny models left
-// most of each row to the scalar tail). tanh(j) = 2 sigmoid(2j) - 1 lets one sigmoid pass
-// cover all four gates.
+// floats. tanh(j) = 2 sigmoid(2j) - 1 lets one sigmoid pass cover all four gates.
 CLIPGEN_CLONES
 void lstm_update(int m, int units, float* gates, float* c, float* h) {
   const int g = 4 * units;
@@ -181,8 +197,7 @@ void lstm_update(int m, int units, float* gates, float* c, float* h) {
     float* j = gates + static_cast<long>(r) * g + units;
     for (int u = 0; u < units; ++u) j[u] *= 2.0f;
   }
-  const long all = static_cast<long>(m) * g;
-  for (long k = 0; k < all; ++k) gates[k] = sigmoid_approx(gates[k]);
+  map16(static_cast<long>(m) * g, gates, gates, [](float x) { return sigmoid_approx(x); });
   for (int r = 0; r < m; ++r) {
     const float* si = gates + static_cast<long>(r) * g;
     const float* sj = si + units;
@@ -190,8 +205,7 @@ void lstm_update(int m, int units, float* gates, float* c, float* h) {
     float* cr = c + static_cast<long>(r) * units;
     for (int u = 0; u < units; ++u) cr[u] = cr[u] * sf[u] + si[u] * (2.0f * sj[u] - 1.0f);
   }
-  const long cells = static_cast<long>(m) * units;
-  for (long k = 0; k < cells; ++k) h[k] = tanh_approx(c[k]);
+  map16(static_cast<long>(m) * units, c, h, [](float x) { return tanh_approx(x); });
   for (int r = 0; r < m; ++r) {
     const float* so = gates + static_cast<long>(r) * g + 3 * units;
     float* hr = h + static_cast<long>(r) * units;
@@ -201,12 +215,12 @@ void lstm_update(int m, int units, float* gates, float* c, float* h) {
 
 CLIPGEN_CLONES
 void sigmoid_rows(int n, const float* x, float* y) {
-  for (int i = 0; i < n; ++i) y[i] = sigmoid_approx(x[i]);
+  map16(n, x, y, [](float v) { return sigmoid_approx(v); });
 }
 
 CLIPGEN_CLONES
 void tanh_rows(int n, const float* x, float* y) {
-  for (int i = 0; i < n; ++i) y[i] = tanh_approx(x[i]);
+  map16(n, x, y, [](float v) { return tanh_approx(v); });
 }
 
 // Sums keep 16 independent lanes so the loops vectorise without reassociating (no -ffast-math);
