@@ -184,6 +184,7 @@ int run_engine(const Args& a, const json& inputs) {
   opt.device = "cpu";
   opt.threads = std::stoi(a.get("threads", "0"));
   opt.runtime = a.get("runtime", "auto");
+  opt.native_threads = std::stoi(a.get("native-threads", "0"));
   auto opened = eng::Engine::open(opt);
   if (!opened) fail(opened.error().message);
   const auto& engine = *opened.value();
@@ -212,6 +213,7 @@ int run_engine(const Args& a, const json& inputs) {
   }
   write_json(a.get("out"), {{"side", "engine"},
                             {"threads", engine.threads()},
+                            {"nativeThreads", engine.native_threads()},
                             {"torch", eng::Engine::torch_version()},
                             {"models", models},
                             {"results", results}});
@@ -346,6 +348,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: clipgen_bench engine|http|load|open|peak [--models DIR | --url URL] "
                  "--inputs FILE "
                  "--kind melody|drums --work w1,w2 [--reps N] [--budget-ms MS] [--threads N] "
+                 "[--native-threads 1|2] "
                  "[--concurrency C --duration-ms MS] [--out FILE]\n";
     return 2;
   }

@@ -31,6 +31,7 @@ EngineBackend::EngineBackend(const Options& options, std::string models_dir) {
   engine_options_.models_dir = std::move(models_dir);
   engine_options_.device = options.device;
   engine_options_.runtime = options.runtime;
+  engine_options_.native_threads = options.native_threads;
 }
 
 EngineBackend::~EngineBackend() {

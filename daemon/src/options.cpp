@@ -101,6 +101,10 @@ const std::vector<OptionSpec>& option_specs() {
       {"device", "CLIPGEN_DEVICE", "DEV", "auto", "auto, cpu, cuda, cuda:N or mps", false},
       {"runtime", "CLIPGEN_RUNTIME", "NAME", "auto",
        "auto (the native runtime on the CPU) or torchscript", false},
+      {"native-threads", "CLIPGEN_NATIVE_THREADS", "N", "0",
+       "threads one request's variations share on the native runtime: 0 = auto (2 on a "
+       "machine with two cores or more), 1 or 2",
+       false},
       {"api-key", "CLIPGEN_API_KEY", "KEY", "none",
        "require 'Authorization: Bearer KEY' or 'X-API-Key: KEY' (prefer the variable: flags "
        "show in ps)",
@@ -219,6 +223,11 @@ Result<Options> resolve_options(const std::vector<RawLayer>& layers_low_to_high)
     o.runtime = trim(r->values.back());
     if (o.runtime != "auto" && o.runtime != "torchscript")
       return bad_value(*r, "is not a runtime (auto, torchscript)");
+  }
+  if (const auto* r = get("native-threads")) {
+    auto n = parse_integer(*r, 0, 2);
+    if (!n) return n.error();
+    o.native_threads = static_cast<int>(*n);
   }
   if (const auto* r = get("api-key")) {
     o.api_key = trim(r->values.back());

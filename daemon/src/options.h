@@ -22,6 +22,7 @@ struct Options {
   std::string models_dir;        // empty: the default folder (see default_models_dirs)
   std::string device = "auto";   // auto | cpu | cuda | cuda:N | mps
   std::string runtime = "auto";  // auto (native on the CPU) | torchscript
+  int native_threads = 0;        // 0 (auto: 2 on two cores or more), 1 or 2
   std::string api_key;           // empty: no key required (loopback only)
   std::vector<std::string> allow_origins;
   std::vector<std::string> allow_hosts;

@@ -111,6 +111,9 @@ TEST(Options, BadValuesNameTheirSource) {
   EXPECT_TRUE(resolve({"--device", "cuda:1"}).ok());
   EXPECT_FALSE(resolve({"--runtime", "fast"}).ok());
   EXPECT_EQ(resolve({"--runtime", "torchscript"}).value().runtime, "torchscript");
+  EXPECT_FALSE(resolve({"--native-threads", "3"}).ok());
+  EXPECT_EQ(resolve({"--native-threads", "1"}).value().native_threads, 1);
+  EXPECT_EQ(resolve({}, {{"CLIPGEN_NATIVE_THREADS", "2"}}).value().native_threads, 2);
   EXPECT_FALSE(resolve({"--log-level", "loud"}).ok());
   EXPECT_FALSE(resolve({"--request-timeout", "0"}).ok());
   EXPECT_FALSE(resolve({"--api-key", ""}).ok());

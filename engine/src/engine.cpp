@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "engine_impl.h"
+#include "native/helper_thread.h"
 #include "torch_runtime.h"
 
 namespace clipgen::engine {
@@ -55,6 +57,9 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   if (options.threads < 0) {
     return make_error(ErrorKind::kInvalidRequest, "threads must be 0 (auto) or more");
   }
+  if (options.native_threads < 0 || options.native_threads > 2) {
+    return make_error(ErrorKind::kInvalidRequest, "native threads must be 0 (auto), 1 or 2");
+  }
   if (options.runtime != "auto" && options.runtime != "torchscript") {
     return make_error(ErrorKind::kInvalidRequest,
                       "runtime must be 'auto' or 'torchscript', not '" + options.runtime + "'");
@@ -63,6 +68,10 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   impl->options = options;
   impl->device = device.value();
   impl->threads = detail::configure_threads(options.threads);
+  impl->native_threads = options.native_threads == 0
+                             ? (std::thread::hardware_concurrency() >= 2 ? 2 : 1)
+                             : options.native_threads;
+  native::set_helper_enabled(impl->native_threads == 2);
   detail::configure_executor(impl->device);
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
@@ -92,6 +101,9 @@ std::string Engine::device() const {
 }
 int Engine::threads() const {
   return impl_->threads;
+}
+int Engine::native_threads() const {
+  return impl_->native_threads;
 }
 std::string Engine::torch_version() {
   return detail::torch_version();

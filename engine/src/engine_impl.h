@@ -14,6 +14,7 @@ struct Engine::Impl {
   EngineOptions options;
   std::string device;
   int threads = 1;
+  int native_threads = 1;
   std::vector<std::unique_ptr<detail::Model>> models;  // in file-name order
 
   // The first ready model that serves `tool` with a converter of `converter` type, or

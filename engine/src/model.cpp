@@ -4,8 +4,11 @@
 #include <torch/script.h>
 
 #include <filesystem>
+#include <functional>
+#include <iterator>
 #include <system_error>
 
+#include "native/helper_thread.h"
 #include "native/rnn.h"
 #include "native/vae.h"
 
@@ -215,6 +218,23 @@ Status Model::warm_up() {
 }
 
 namespace {
+// A native encode of rows [from, to) into p, as two halves (native/helper_thread.h).
+Posterior split_encode(size_t m, long work,
+                       const std::function<void(size_t, size_t, Posterior&)>& encode) {
+  Posterior a, b;
+  const size_t half = (m + 1) / 2;
+  if (m < 2 || work < native::min_split_work() ||
+      !native::try_run_both([&] { encode(0, half, a); }, [&] { encode(half, m, b); })) {
+    encode(0, m, a);
+    return a;
+  }
+  for (auto rows : {&Posterior::mu, &Posterior::sigma}) {
+    (a.*rows).insert((a.*rows).end(), std::make_move_iterator((b.*rows).begin()),
+                     std::make_move_iterator((b.*rows).end()));
+  }
+  return a;
+}
+
 Result<Posterior> run_encode(torch::jit::Module& module, const torch::Device& device,
                              const torch::Tensor& x, int64_t steps, int z_size) {
   const int64_t b = x.size(0);
@@ -239,13 +259,14 @@ Result<Posterior> Model::encode_classes(const ClassRows& classes) const {
   for (const auto& r : classes) {
     if (static_cast<int64_t>(r.size()) != t) return internal("encode: wrong number of steps");
   }
-  std::lock_guard<std::mutex> lock(mutex_);
   try {
     if (impl_->vae) {
-      Posterior p;
-      impl_->vae->encode_classes(classes, depth(), p.mu, p.sigma);
-      return p;
+      const long work = impl_->vae->encode_work() * static_cast<long>(classes.size());
+      return split_encode(classes.size(), work, [&](size_t from, size_t to, Posterior& p) {
+        impl_->vae->encode_classes(native::rows_of(classes, from, to), depth(), p.mu, p.sigma);
+      });
     }
+    std::lock_guard<std::mutex> lock(mutex_);
     torch::InferenceMode guard;
     auto idx = to_tensor(classes, t);
     auto x = torch::one_hot(idx, depth()).to(torch::kFloat32);
@@ -260,13 +281,14 @@ Result<Posterior> Model::encode_groove(const FloatRows& rows) const {
   if (!same_width(rows, static_cast<size_t>(t) * kGrooveDepth)) {
     return internal("encode: wrong groove tensor size");
   }
-  std::lock_guard<std::mutex> lock(mutex_);
   try {
     if (impl_->vae) {
-      Posterior p;
-      impl_->vae->encode_groove(rows, p.mu, p.sigma);
-      return p;
+      const long work = impl_->vae->encode_work() * static_cast<long>(rows.size());
+      return split_encode(rows.size(), work, [&](size_t from, size_t to, Posterior& p) {
+        impl_->vae->encode_groove(native::rows_of(rows, from, to), p.mu, p.sigma);
+      });
     }
+    std::lock_guard<std::mutex> lock(mutex_);
     torch::InferenceMode guard;
     auto x = to_tensor(rows, t * kGrooveDepth).reshape({-1, t, kGrooveDepth});
     return run_encode(impl_->module, impl_->device, x, t, meta_.z_size);
@@ -282,9 +304,15 @@ Result<ClassRows> Model::decode_classes(const FloatRows& z, double temperature,
       !same_width(uniforms, static_cast<size_t>(t)) || z.size() != uniforms.size()) {
     return internal("decode: wrong z or uniforms size");
   }
-  std::lock_guard<std::mutex> lock(mutex_);
   try {
-    if (impl_->vae) return impl_->vae->decode_classes(z, temperature, uniforms);
+    if (impl_->vae) {
+      const long work = impl_->vae->decode_work() * static_cast<long>(z.size());
+      return native::split_rows<ClassRows>(z.size(), work, [&](size_t from, size_t to) {
+        return impl_->vae->decode_classes(native::rows_of(z, from, to), temperature,
+                                          native::rows_of(uniforms, from, to));
+      });
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
     torch::InferenceMode guard;
     auto zt = to_tensor(z, meta_.z_size).to(impl_->device);
     auto ut = to_tensor(uniforms, t).to(impl_->device);
@@ -313,9 +341,15 @@ Result<FloatRows> Model::decode_groove(const FloatRows& z, double temperature,
       z.size() != uniforms.size()) {
     return internal("decode: wrong z or uniforms size");
   }
-  std::lock_guard<std::mutex> lock(mutex_);
   try {
-    if (impl_->vae) return impl_->vae->decode_groove(z, temperature, uniforms);
+    if (impl_->vae) {
+      const long work = impl_->vae->decode_work() * static_cast<long>(z.size());
+      return native::split_rows<FloatRows>(z.size(), work, [&](size_t from, size_t to) {
+        return impl_->vae->decode_groove(native::rows_of(z, from, to), temperature,
+                                         native::rows_of(uniforms, from, to));
+      });
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
     torch::InferenceMode guard;
     auto zt = to_tensor(z, meta_.z_size).to(impl_->device);
     auto ut = to_tensor(uniforms, t * kNumDrumClasses).reshape({-1, t, kNumDrumClasses});
@@ -361,9 +395,17 @@ Result<ClassRows> Model::run_rnn(const ClassRows& primer, const FloatRows* contr
                    !same_width(*controls, static_cast<size_t>((p + steps) * k)))) {
     return internal("generate: wrong controls size");
   }
-  std::lock_guard<std::mutex> lock(mutex_);
   try {
-    if (impl_->rnn) return impl_->rnn->generate(primer, controls, steps, temperature, uniforms);
+    if (impl_->rnn) {
+      const long work = impl_->rnn->step_work() * (p + steps) * static_cast<long>(primer.size());
+      return native::split_rows<ClassRows>(primer.size(), work, [&](size_t from, size_t to) {
+        FloatRows part;
+        if (controls) part = native::rows_of(*controls, from, to);
+        return impl_->rnn->generate(native::rows_of(primer, from, to), controls ? &part : nullptr,
+                                    steps, temperature, native::rows_of(uniforms, from, to));
+      });
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
     torch::InferenceMode guard;
     auto pt = to_tensor(primer, p).to(impl_->device);
     auto ut = to_tensor(uniforms, steps).to(impl_->device);

@@ -1,6 +1,8 @@
-// One loaded TorchScript model (pimpl: LibTorch stays in model.cpp). Batches are plain vectors
-// so the tool code compiles without torch. Every call takes the model's mutex: requests on one
-// model are serialised, so two clips never share hidden state.
+// One loaded model (pimpl: LibTorch stays in model.cpp). Batches are plain vectors so the tool
+// code compiles without torch. TorchScript calls take the model's mutex: requests on one model
+// are serialised, so two clips never share hidden state. Native calls keep their state on the
+// call's stack, run concurrently, and split a batch's rows over two threads
+// (native/helper_thread.h).
 #pragma once
 
 #include <cstdint>

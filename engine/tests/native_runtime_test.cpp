@@ -8,9 +8,11 @@
 #include <cmath>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "model.h"
 #include "model_test_util.h"
+#include "native/helper_thread.h"
 
 namespace clipgen::engine::detail {
 namespace {
@@ -179,6 +181,75 @@ TEST(NativeRuntime, EveryModelRunsNativeAndMatchesTorchScript) {
       compare_rnn(*p.native, *p.script, rng);
     }
   }
+}
+
+// Every output of one native call, as text-free values to compare exactly.
+struct Outputs {
+  FloatRows mu, sigma, groove;
+  ClassRows classes;
+};
+
+Outputs run_all(const Model& m, int rows) {
+  std::mt19937 rng(11);
+  Outputs out;
+  const int t = m.meta().converter.num_steps;
+  const auto& kind = m.meta().kind;
+  if (kind == "musicrnn") {
+    const int steps = 40, plen = 8, k = m.meta().controls_depth;
+    auto primer = classes(rng, rows, plen, m.depth());
+    auto u = uniforms(rng, rows, steps);
+    auto r = k > 0 ? m.generate_with_controls(
+                         primer, uniforms(rng, rows, static_cast<size_t>(plen + steps) * k),
+                         steps, 1.0, u)
+                   : m.generate(primer, steps, 1.0, u);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    if (r.ok()) out.classes = r.value();
+    return out;
+  }
+  auto z = normals(rng, rows, m.meta().z_size);
+  auto p = kind == "groovae" ? m.encode_groove(groove_rows(rng, rows, t))
+                             : m.encode_classes(classes(rng, rows, t, m.depth()));
+  EXPECT_TRUE(p.ok()) << p.error().message;
+  if (p.ok()) {
+    out.mu = p.value().mu;
+    out.sigma = p.value().sigma;
+  }
+  if (kind == "groovae") {
+    auto d = m.decode_groove(z, 1.0, uniforms(rng, rows, static_cast<size_t>(t) * kNumDrumClasses));
+    EXPECT_TRUE(d.ok()) << d.error().message;
+    if (d.ok()) out.groove = d.value();
+  } else {
+    auto d = m.decode_classes(z, 1.0, uniforms(rng, rows, t));
+    EXPECT_TRUE(d.ok()) << d.error().message;
+    if (d.ok()) out.classes = d.value();
+  }
+  return out;
+}
+
+// A batch split over two threads (native/helper_thread.h) gives the same bits as one thread:
+// rows never read each other, and every kernel sums a row the same way whatever rows share
+// its block.
+TEST(NativeRuntime, BatchesSplitOverTwoThreadsGiveTheSameBits) {
+  CLIPGEN_REQUIRE_FIXTURES();
+  native::set_min_split_work(0);
+  for (const auto& path : model_files()) {
+    SCOPED_TRACE(path);
+    auto m = Model::load(path, "cpu", false, true);
+    ASSERT_EQ(m->info().runtime, "native");
+    for (int rows : {2, 5}) {
+      native::set_helper_enabled(false);
+      const Outputs one = run_all(*m, rows);
+      native::set_helper_enabled(true);
+      const Outputs two = run_all(*m, rows);
+      EXPECT_EQ(one.mu, two.mu) << rows << " rows";
+      EXPECT_EQ(one.sigma, two.sigma) << rows << " rows";
+      EXPECT_EQ(one.classes, two.classes) << rows << " rows";
+      EXPECT_EQ(one.groove, two.groove) << rows << " rows";
+      EXPECT_FALSE(one.classes.empty() && one.groove.empty()) << "nothing decoded";
+    }
+  }
+  native::set_min_split_work(native::kMinSplitWork);
+  native::set_helper_enabled(std::thread::hardware_concurrency() >= 2);
 }
 
 TEST(NativeRuntime, BadInputIsAnErrorNotACrash) {

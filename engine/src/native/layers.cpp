@@ -85,6 +85,12 @@ Stack Stack::load(const Weights& w, const std::string& prefix) {
   return s;
 }
 
+long Stack::step_weights() const {
+  long n = 0;
+  for (const auto& c : cells) n += c.weights();
+  return n - static_cast<long>(cells.front().in) * cells.front().gates();
+}
+
 int Stack::total_units() const {
   int n = 0;
   for (const auto& c : cells) n += c.units;

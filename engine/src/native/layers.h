@@ -26,6 +26,7 @@ struct Dense {
   static Dense load(const Weights& w, const std::string& prefix);
   // y[m][out] = x[m][in] * kernel + bias.
   void apply(int m, const float* x, int ldx, float* y, int ldy) const;
+  long weights() const { return static_cast<long>(in) * out; }
 };
 
 // One TFLSTMCell: kernel [in + units, 4 units]; bias_f is the bias with the forget bias added.
@@ -37,6 +38,7 @@ struct Cell {
 
   static Cell load(const Weights& w, const std::string& prefix);
   int gates() const { return 4 * units; }
+  long weights() const { return static_cast<long>(in + units) * gates(); }
   // gates[m][4u] = bias_f + x[m][in] * w_x; with first_row/rows, x holds only input elements
   // first_row .. first_row + rows - 1 (one part of the step input, e.g. z).
   void project(int m, const float* x, int ldx, float* gates, int ldg, int first_row = 0,
@@ -56,6 +58,9 @@ struct Stack {
 
   static Stack load(const Weights& w, const std::string& prefix);
   int total_units() const;
+  // Weights one step reads beyond the first cell's input rows (a row selection, or projected
+  // once per call): a step's multiply-adds per batch row.
+  long step_weights() const;
   const Cell& first() const { return cells.front(); }
   StackState zeros(int m) const;
   // tanh(projected) split as (c0, h0, c1, h1, ...), projected [m][2 * total_units].

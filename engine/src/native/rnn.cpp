@@ -247,4 +247,15 @@ IntRows Rnn::generate(const IntRows& primer, const Rows* controls, int steps, do
   return out;
 }
 
+long Rnn::step_work() const {
+  long n = rnn_.step_weights() + fully_connected_.weights();
+  if (attention_) {
+    const auto& a = *attention_;
+    n += rnn_.first().weights() - static_cast<long>(rnn_.first().units) * rnn_.first().gates() +
+         static_cast<long>(a.size) * (input_size_ + a.size) + a.query.weights() +
+         a.output_projection.weights();
+  }
+  return n;
+}
+
 }  // namespace clipgen::engine::native

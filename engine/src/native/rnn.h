@@ -17,6 +17,8 @@ class Rnn {
   static std::unique_ptr<Rnn> build(Weights weights);
 
   int control_size() const { return control_size_; }
+  // Multiply-adds per batch row and step, roughly (see Vae::decode_work).
+  long step_work() const;
   // primer [B][P] (P >= 1); controls [B][(P + steps) * control_size] or null; uniforms
   // [B][steps]. Returns [B][steps] classes.
   IntRows generate(const IntRows& primer, const Rows* controls, int steps, double temperature,

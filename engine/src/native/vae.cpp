@@ -348,4 +348,14 @@ Rows Vae::decode_groove(const Rows& z, double temperature, const Rows& uniforms)
   return out;
 }
 
+long Vae::encode_work() const {
+  long n = (level0_.fw.weights() + level0_.bw.weights()) * num_steps_;
+  if (level1_) n += (level1_->fw.weights() + level1_->bw.weights()) * num_segments_;
+  return n;
+}
+
+long Vae::decode_work() const {
+  return (core_.rnn.step_weights() + core_.output_projection.weights()) * num_steps_;
+}
+
 }  // namespace clipgen::engine::native

@@ -58,6 +58,9 @@ class Vae {
   void encode_groove(const Rows& rows, Rows& mu, Rows& sigma) const;
   IntRows decode_classes(const Rows& z, double temperature, const Rows& uniforms) const;
   Rows decode_groove(const Rows& z, double temperature, const Rows& uniforms) const;
+  // Multiply-adds per batch row, roughly: what decides whether a batch is worth two threads.
+  long encode_work() const;
+  long decode_work() const;
 
  private:
   Vae() = default;

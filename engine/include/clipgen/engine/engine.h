@@ -21,6 +21,10 @@ struct EngineOptions {
   // "auto": on the CPU, models run on the native runtime (engine/src/native/: the same weights,
   // no per-operation dispatch; docs/performance.md); "torchscript": always TorchScript.
   std::string runtime = "auto";
+  // Threads one request's batch rows (variations, interpolation steps, groove windows) use on
+  // the native runtime: 0 = auto (2 where the machine has two cores or more), 1 or 2. The
+  // second thread is process-wide and only taken when idle (docs/performance.md).
+  int native_threads = 0;
 };
 
 // What /v1/models reports for one model file.
@@ -55,6 +59,7 @@ class Engine {
   std::vector<ModelInfo> models() const;
   std::string device() const;  // "cpu", "cuda", "cuda:N", "mps"
   int threads() const;
+  int native_threads() const;  // as resolved at open: 1 or 2
   static std::string torch_version();  // e.g. "1.13.0"
 
   // Thread-safe: requests on one model are serialised, different models run concurrently.
