@@ -7,6 +7,11 @@
 #include <mutex>
 #include <thread>
 
+#ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
+#endif
+
 namespace clipgen::engine::native {
 namespace {
 
@@ -49,6 +54,7 @@ class Helper {
     std::lock_guard<std::mutex> lock(mu_);
     if (!enabled_ || stop_ || pending_ || busy_) return false;
     if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+    if (!keep_off_callers_cpu()) return false;
     pending_ = t;
     wake_.notify_one();
     return true;
@@ -79,7 +85,30 @@ class Helper {
   }
 
  private:
-  Helper() = default;
+  Helper() {
+#ifdef __linux__
+    CPU_ZERO(&allowed_);
+    if (sched_getaffinity(0, sizeof allowed_, &allowed_) != 0) CPU_ZERO(&allowed_);
+#endif
+  }
+
+  // Linux wakes a thread on its waker's CPU when it judges that cache-friendly, and an idle
+  // second CPU may not pull it over for milliseconds: then the halves ran in turn on one core,
+  // slower than one thread (measured: a third of the runs of a bench process). So the helper
+  // may run anywhere the process may, except on the caller's CPU. False when that leaves none.
+  bool keep_off_callers_cpu() {
+#ifdef __linux__
+    const int cpu = sched_getcpu();
+    if (cpu < 0 || CPU_COUNT(&allowed_) == 0) return true;  // unknown: leave it to the kernel
+    if (cpu == avoided_cpu_) return true;
+    cpu_set_t set = allowed_;
+    CPU_CLR(cpu, &set);
+    if (CPU_COUNT(&set) == 0) return false;
+    if (pthread_setaffinity_np(thread_.native_handle(), sizeof set, &set) != 0) return true;
+    avoided_cpu_ = cpu;
+#endif
+    return true;
+  }
 
   void loop() {
     std::unique_lock<std::mutex> lock(mu_);
@@ -110,6 +139,10 @@ class Helper {
   bool busy_ = false;
   bool stop_ = false;
   bool enabled_ = std::thread::hardware_concurrency() >= 2;
+#ifdef __linux__
+  cpu_set_t allowed_;
+  int avoided_cpu_ = -1;
+#endif
 };
 
 }  // namespace
