@@ -17,6 +17,8 @@ namespace clipgen::protocol {
 
 using detail::format_number;
 using detail::index_path;
+using detail::ItemPath;
+using detail::path_text;
 using detail::ProblemList;
 using nlohmann::json;
 
@@ -75,21 +77,24 @@ class Parser {
   bool flagged(const std::string& location) const { return flagged_.count(location) > 0; }
   bool full() const { return p_.full(); }
 
-  // Absent or null: nullopt without a problem (protobuf default).
-  std::optional<double> get_double(const json& obj, const char* key, const std::string& path) {
+  // Absent or null: nullopt without a problem (protobuf default). Path: a std::string or an
+  // ItemPath.
+  template <class Path>
+  std::optional<double> get_double(const json& obj, const char* key, const Path& path) {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return std::nullopt;
     if (is_number(*it)) return it->get<double>();
     if (it->is_string()) {
       if (auto v = number_from_string(it->get<std::string>())) return v;
     }
-    problem(path, "expected a number, got " + describe(*it));
+    problem(path_text(path), "expected a number, got " + describe(*it));
     return std::nullopt;
   }
 
   // Integers: JSON integers, integer-valued doubles (16.0) and numeric strings ("16").
   // Values outside lo..hi are reported with the same words validate() uses.
-  std::optional<std::int64_t> get_int(const json& obj, const char* key, const std::string& path,
+  template <class Path>
+  std::optional<std::int64_t> get_int(const json& obj, const char* key, const Path& path,
                                       double lo, double hi) {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return std::nullopt;
@@ -113,31 +118,32 @@ class Parser {
       }
       auto parsed = number_from_string(s);
       if (!parsed) {
-        problem(path, "expected a number, got " + describe(v));
+        problem(path_text(path), "expected a number, got " + describe(v));
         return std::nullopt;
       }
       d = *parsed;
     } else {
-      problem(path, "expected a number, got " + describe(v));
+      problem(path_text(path), "expected a number, got " + describe(v));
       return std::nullopt;
     }
     if (!std::isfinite(d) || d != std::floor(d)) {
-      problem(path, "expected an integer, got " + format_number(d));
+      problem(path_text(path), "expected an integer, got " + format_number(d));
       return std::nullopt;
     }
     if (d < lo || d > hi) {
-      problem(path,
+      problem(path_text(path),
               format_number(d) + " is outside " + format_number(lo) + ".." + format_number(hi));
       return std::nullopt;
     }
     return static_cast<std::int64_t>(d);
   }
 
-  std::optional<bool> get_bool(const json& obj, const char* key, const std::string& path) {
+  template <class Path>
+  std::optional<bool> get_bool(const json& obj, const char* key, const Path& path) {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return std::nullopt;
     if (it->is_boolean()) return it->get<bool>();
-    problem(path, "expected a boolean, got " + describe(*it));
+    problem(path_text(path), "expected a boolean, got " + describe(*it));
     return std::nullopt;
   }
 
@@ -242,9 +248,12 @@ class Parser {
 
   Note parse_note(const json& v, std::size_t i, bool quantized) {
     Note n;
-    if (!expect_object(v, index_path("notes", i, ""))) return n;
+    if (!v.is_object()) {
+      expect_object(v, index_path("notes", i, ""));
+      return n;
+    }
     const Limits& limits = options_.limits;
-    auto path = [i](const char* field) { return index_path("notes", i, field); };
+    auto path = [i](const char* field) { return ItemPath{"notes", i, field}; };
     constexpr double kInt64Lim = 9.2e18;
     n.pitch = static_cast<int>(get_int(v, "pitch", path("pitch"), 0, 127).value_or(0));
     n.velocity = static_cast<int>(get_int(v, "velocity", path("velocity"), 0, 127).value_or(0));
@@ -260,8 +269,8 @@ class Parser {
     auto end_step = get_int(v, "quantizedEndStep", path("quantizedEndStep"), -kInt64Lim, kInt64Lim);
     // proto3 JSON drops zeros, but a quantized note never ends at step 0 (magenta gives every
     // note at least one step), so a missing end step means the client sent no steps.
-    if (quantized && !end_step && !flagged(p_.where(path("quantizedEndStep")))) {
-      problem(path("quantizedEndStep"),
+    if (quantized && !end_step && !flagged(p_.where(path_text(path("quantizedEndStep"))))) {
+      problem(path_text(path("quantizedEndStep")),
               "missing in a quantized sequence (quantizationInfo is set)");
     }
     n.quantized_end_step = end_step.value_or(0);

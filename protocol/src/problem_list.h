@@ -52,4 +52,18 @@ inline std::string index_path(std::string_view array, std::size_t i, std::string
   return s;
 }
 
+// notes[i].field, spelled out only when a problem names it: building the text of every field
+// of every note up front was most of the parse time (~1 us a note; a 16-bar drum clip has 400).
+struct ItemPath {
+  std::string_view array;
+  std::size_t index;
+  std::string_view field;
+};
+inline std::string path_text(const std::string& path) {
+  return path;
+}
+inline std::string path_text(const ItemPath& path) {
+  return index_path(path.array, path.index, path.field);
+}
+
 }  // namespace clipgen::protocol::detail

@@ -10,6 +10,8 @@ namespace clipgen::protocol {
 
 using detail::format_number;
 using detail::index_path;
+using detail::ItemPath;
+using detail::path_text;
 using detail::ProblemList;
 
 namespace {
@@ -18,36 +20,41 @@ std::string range_text(double lo, double hi) {
   return format_number(lo) + ".." + format_number(hi);
 }
 
-void check_int(ProblemList& p, const std::string& path, double v, double lo, double hi) {
-  if (v < lo || v > hi) p.add(path, format_number(v) + " is outside " + range_text(lo, hi));
+template <class Path>
+void check_int(ProblemList& p, const Path& path, double v, double lo, double hi) {
+  if (v < lo || v > hi) {
+    p.add(path_text(path), format_number(v) + " is outside " + range_text(lo, hi));
+  }
 }
 
 // A time in seconds: finite, not negative, within the limit. Returns whether it is usable.
-bool check_time(ProblemList& p, const std::string& path, double t, const Limits& limits) {
+template <class Path>
+bool check_time(ProblemList& p, const Path& path, double t, const Limits& limits) {
   if (!std::isfinite(t)) {
-    p.add(path, "must be a finite number, got " + format_number(t));
+    p.add(path_text(path), "must be a finite number, got " + format_number(t));
     return false;
   }
   if (t < 0) {
-    p.add(path, format_number(t) + " is negative");
+    p.add(path_text(path), format_number(t) + " is negative");
     return false;
   }
   if (t > limits.max_total_time) {
-    p.add(path, format_number(t) + " exceeds the limit of " + format_number(limits.max_total_time) +
-                    " seconds");
+    p.add(path_text(path), format_number(t) + " exceeds the limit of " +
+                               format_number(limits.max_total_time) + " seconds");
     return false;
   }
   return true;
 }
 
-bool check_step(ProblemList& p, const std::string& path, std::int64_t s, const Limits& limits) {
+template <class Path>
+bool check_step(ProblemList& p, const Path& path, std::int64_t s, const Limits& limits) {
   if (s < 0) {
-    p.add(path, std::to_string(s) + " is negative");
+    p.add(path_text(path), std::to_string(s) + " is negative");
     return false;
   }
   if (s > limits.max_total_steps) {
-    p.add(path, std::to_string(s) + " exceeds the limit of " +
-                    std::to_string(limits.max_total_steps) + " steps");
+    p.add(path_text(path), std::to_string(s) + " exceeds the limit of " +
+                               std::to_string(limits.max_total_steps) + " steps");
     return false;
   }
   return true;
@@ -59,7 +66,7 @@ bool is_power_of_two(int v) {
 
 void check_note(ProblemList& p, const Note& n, std::size_t i, bool quantized,
                 const Limits& limits) {
-  auto path = [i](std::string_view field) { return index_path("notes", i, field); };
+  auto path = [i](std::string_view field) { return ItemPath{"notes", i, field}; };
   check_int(p, path("pitch"), n.pitch, 0, 127);
   check_int(p, path("velocity"), n.velocity, 0, 127);
   check_int(p, path("instrument"), n.instrument, 0, limits.max_instrument);
@@ -67,16 +74,16 @@ void check_note(ProblemList& p, const Note& n, std::size_t i, bool quantized,
   const bool start_ok = check_time(p, path("startTime"), n.start_time, limits);
   const bool end_ok = check_time(p, path("endTime"), n.end_time, limits);
   if (start_ok && end_ok && n.end_time < n.start_time) {
-    p.add(path("endTime"),
+    p.add(path_text(path("endTime")),
           format_number(n.end_time) + " is before startTime " + format_number(n.start_time));
   }
   if (quantized) {
     const bool qs_ok = check_step(p, path("quantizedStartStep"), n.quantized_start_step, limits);
     const bool qe_ok = check_step(p, path("quantizedEndStep"), n.quantized_end_step, limits);
     if (qs_ok && qe_ok && n.quantized_end_step < n.quantized_start_step) {
-      p.add(path("quantizedEndStep"), std::to_string(n.quantized_end_step) +
-                                          " is before quantizedStartStep " +
-                                          std::to_string(n.quantized_start_step));
+      p.add(path_text(path("quantizedEndStep")),
+            std::to_string(n.quantized_end_step) + " is before quantizedStartStep " +
+                std::to_string(n.quantized_start_step));
     }
   }
 }
