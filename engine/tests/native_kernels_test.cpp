@@ -136,18 +136,37 @@ TEST(NativeKernels, SamplingOverManyClassesFollowsTheCdf) {
   }
 }
 
-TEST(NativeKernels, AttentionScoreIsTheTanhDot) {
+TEST(NativeKernels, AttentionScoresAreTanhDots) {
   CLIPGEN_REQUIRE_ISA();
   for (int n : {1, 15, 16, 37, 128}) {
-    std::vector<float> a(n), b(n), v(n);
+    const int count = 5;
+    const long lda = 2 * n + 3;  // window entries sit apart, as in the attention ring
+    std::vector<float> a(count * lda), b(n), v(n), out(count, -1.0f);
+    for (size_t i = 0; i < a.size(); ++i) a[i] = std::sin(0.7f * i);
     for (int i = 0; i < n; ++i) {
-      a[i] = std::sin(0.7f * i);
       b[i] = 0.3f - 0.01f * i;
       v[i] = std::cos(1.3f * i);
     }
-    double want = 0.0;
-    for (int i = 0; i < n; ++i) want += v[i] * std::tanh(double(a[i]) + b[i]);
-    EXPECT_NEAR(tanh_dot(n, a.data(), b.data(), v.data()), want, 1e-5) << n;
+    tanh_dots(count, n, a.data(), lda, b.data(), v.data(), out.data());
+    for (int l = 0; l < count; ++l) {
+      double want = 0.0;
+      for (int i = 0; i < n; ++i) want += v[i] * std::tanh(double(a[l * lda + i]) + b[i]);
+      EXPECT_NEAR(out[l], want, 1e-5) << n << " entry " << l;
+    }
+  }
+}
+
+TEST(NativeKernels, SoftmaxWeightsSumToOne) {
+  CLIPGEN_REQUIRE_ISA();
+  for (int n : {1, 7, 16, 33}) {
+    std::vector<float> x(n);
+    for (int i = 0; i < n; ++i) x[i] = 3.0f * std::sin(0.9f * i) + 50.0f;
+    std::vector<double> want(n);
+    double mx = -1e9, sum = 0.0;
+    for (float v : x) mx = std::max(mx, double(v));
+    for (int i = 0; i < n; ++i) sum += want[i] = std::exp(x[i] - mx);
+    softmax_weights(n, x.data());
+    for (int i = 0; i < n; ++i) EXPECT_NEAR(x[i], want[i] / sum, 1e-6) << n << " " << i;
   }
 }
 

@@ -231,20 +231,6 @@ CLIPGEN_INLINE float sum_lanes(const float* lanes) {
   return s;
 }
 
-CLIPGEN_CLONES
-float tanh_dot(int n, const float* a, const float* b, const float* v) {
-  float lanes[16] = {};
-  float t[16];
-  int i = 0;
-  for (; i + 16 <= n; i += 16) {
-    for (int c = 0; c < 16; ++c) t[c] = tanh_approx(a[i + c] + b[i + c]);
-    for (int c = 0; c < 16; ++c) lanes[c] += v[i + c] * t[c];
-  }
-  float s = sum_lanes(lanes);
-  for (; i < n; ++i) s += v[i] * tanh_approx(a[i] + b[i]);
-  return s;
-}
-
 typedef int32_t vi16 __attribute__((vector_size(64)));
 
 CLIPGEN_INLINE v16 splat16(float a) {
@@ -284,6 +270,50 @@ CLIPGEN_INLINE float sum16(v16 v) {
 // tree reductions: with 38 or 90 classes, scalar tails and lane-by-lane reductions were most of
 // the time. The search takes one block's running sums at a time (prefix16) and stops at the
 // drawn class: a chain of one add per block, not one per class (512 drum classes).
+// One call per attention window: with 16-wide scores each was a few vector operations behind a
+// call and a 16-add chain, which had made scoring a sixth of a small attention RNN's time.
+CLIPGEN_CLONES
+void tanh_dots(int count, int n, const float* a, long lda, const float* b, const float* v,
+               float* out) {
+  const int full = n / 16 * 16;
+  float pb[16] = {}, pv[16] = {};
+  std::memcpy(pb, b + full, sizeof(float) * (n - full));
+  std::memcpy(pv, v + full, sizeof(float) * (n - full));
+  for (int l = 0; l < count; ++l) {
+    const float* al = a + l * lda;
+    v16 acc = {};
+    float t[16];
+    for (int i = 0; i < full; i += 16) {
+      for (int c = 0; c < 16; ++c) t[c] = tanh_approx(al[i + c] + b[i + c]);
+      acc += load16(v + i) * load16(t);
+    }
+    if (full < n) {
+      float pa[16] = {};
+      std::memcpy(pa, al + full, sizeof(float) * (n - full));
+      for (int c = 0; c < 16; ++c) t[c] = tanh_approx(pa[c] + pb[c]);
+      acc += load16(pv) * load16(t);
+    }
+    out[l] = sum16(acc);
+  }
+}
+
+CLIPGEN_CLONES
+float softmax_weights(int n, float* x) {
+  float mx = x[0];
+  for (int i = 1; i < n; ++i) mx = mx > x[i] ? mx : x[i];
+  map16(n, x, x, [mx](float v) { return exp_approx(v - mx); });
+  float lanes[16] = {};
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    for (int c = 0; c < 16; ++c) lanes[c] += x[i + c];
+  }
+  float total = sum_lanes(lanes);
+  for (; i < n; ++i) total += x[i];
+  const float inv = 1.0f / total;
+  for (i = 0; i < n; ++i) x[i] *= inv;
+  return total;
+}
+
 CLIPGEN_CLONES
 int sample_inverse_cdf(int n, const float* x, float temperature, float u, float* scratch) {
   const int blocks = (n + 15) / 16;

@@ -18,8 +18,11 @@ void lstm_update(int m, int units, float* gates, float* c, float* h);
 
 void sigmoid_rows(int n, const float* x, float* y);
 void tanh_rows(int n, const float* x, float* y);
-// sum_k v[k] * tanh(a[k] + b[k]): an attention score.
-float tanh_dot(int n, const float* a, const float* b, const float* v);
+// Attention scores: out[l] = sum_k v[k] * tanh(a[l * lda + k] + b[k]) for l < count, k < n.
+void tanh_dots(int count, int n, const float* a, long lda, const float* b, const float* v,
+               float* out);
+// x[i] = exp(x[i] - max x) / sum, in place (attention weights); returns the sum.
+float softmax_weights(int n, float* x);
 // Inverse-CDF sampling of softmax(x / temperature) with u in [0, 1): the first class whose
 // cumulative probability exceeds u, the last class when rounding leaves none. scratch: at least
 // sample_scratch_size(n) floats.

@@ -110,20 +110,12 @@ struct Rnn::Run {
     for (int r = 0; r < m; ++r) {
       const float* win = states.data() + static_cast<long>(r) * a.length * 2 * A;
       const float* q = query.data() + static_cast<long>(r) * A;
-      float mx = -INFINITY;
-      for (int l = 0; l < a.length; ++l) {
-        score[l] = tanh_dot(A, win + static_cast<long>(l) * 2 * A + A, q, a.attn_v);
-        mx = std::max(mx, score[l]);
-      }
-      float sum = 0.0f;
-      for (int l = 0; l < a.length; ++l) {
-        score[l] = std::exp(score[l] - mx);
-        sum += score[l];
-      }
+      tanh_dots(a.length, A, win + A, 2L * A, q, a.attn_v, score.data());
+      softmax_weights(a.length, score.data());
       float* att = attention.data() + static_cast<long>(r) * A;
       std::fill(att, att + A, 0.0f);
       for (int l = 0; l < a.length; ++l) {
-        const float p = score[l] / sum;
+        const float p = score[l];
         const float* st = win + static_cast<long>(l) * 2 * A;
         for (int k = 0; k < A; ++k) att[k] += p * st[k];
       }
