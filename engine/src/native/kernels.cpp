@@ -318,12 +318,17 @@ CLIPGEN_CLONES
 int sample_inverse_cdf(int n, const float* x, float temperature, float u, float* scratch) {
   const int blocks = (n + 15) / 16;
   const int rem = n - 16 * (blocks - 1);
+  // x / 1 is x: the default temperature skips the divisions (same bits).
   const v16 t = splat16(temperature);
-  for (int b = 0; b + 1 < blocks; ++b) store16(scratch + 16 * b, load16(x + 16 * b) / t);
+  const bool scale = temperature != 1.0f;
+  for (int b = 0; b + 1 < blocks; ++b) {
+    const v16 v = load16(x + 16 * b);
+    store16(scratch + 16 * b, scale ? v / t : v);
+  }
+  const float* tail = x + 16 * (blocks - 1);
   float last[16];
-  for (int c = 0; c < 16; ++c) last[c] = -INFINITY;
-  std::memcpy(last, x + 16 * (blocks - 1), sizeof(float) * rem);
-  store16(scratch + 16 * (blocks - 1), load16(last) / t);
+  for (int c = 0; c < 16; ++c) last[c] = c < rem ? tail[c] : -INFINITY;  // a masked load
+  store16(scratch + 16 * (blocks - 1), scale ? load16(last) / t : load16(last));
   v16 top = load16(scratch);
   for (int b = 1; b < blocks; ++b) {
     const v16 v = load16(scratch + 16 * b);
