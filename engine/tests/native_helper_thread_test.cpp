@@ -31,9 +31,8 @@ TEST(HelperThread, RunsBothHalves) {
 TEST(HelperThread, TakesTheSecondHalfWhileTheFirstRuns) {
   HelperOn on;
   std::thread::id second;
-  ASSERT_TRUE(try_run_both(
-      [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); },
-      [&] { second = std::this_thread::get_id(); }));
+  ASSERT_TRUE(try_run_both([] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); },
+                           [&] { second = std::this_thread::get_id(); }));
   // Normally the helper; the caller only when the scheduler kept the helper off for 50 ms.
   if (second == std::this_thread::get_id()) GTEST_SKIP() << "the helper was not scheduled";
   EXPECT_NE(second, std::thread::id());
@@ -61,8 +60,7 @@ TEST(HelperThread, DisabledOrBusyRunsNothing) {
 
 TEST(HelperThread, ErrorsFromEitherHalfReachTheCaller) {
   HelperOn on;
-  EXPECT_THROW(try_run_both([] { throw std::runtime_error("first"); }, [] {}),
-               std::runtime_error);
+  EXPECT_THROW(try_run_both([] { throw std::runtime_error("first"); }, [] {}), std::runtime_error);
   EXPECT_THROW(try_run_both([] {}, [] { throw std::invalid_argument("second"); }),
                std::invalid_argument);
   try {

@@ -26,6 +26,7 @@ double sigmoid_ref(double x) {
 #define CLIPGEN_REQUIRE_ISA()
 #endif
 
+// With and without a bias row.
 TEST(NativeKernels, ProductMatchesPlainSumsOnEveryBlockAndTail) {
   CLIPGEN_REQUIRE_ISA();
   std::mt19937 rng(3);
@@ -43,17 +44,25 @@ TEST(NativeKernels, ProductMatchesPlainSumsOnEveryBlockAndTail) {
         for (auto& v : x) v = d(rng);
         for (auto& v : w) v = d(rng);
         for (auto& v : out) v = d(rng);
-        std::vector<float> before = out;
+        std::vector<float> before = out, bias(n);
+        for (auto& v : bias) v = d(rng);
         const int width = std::min(n, ldw - col);
-        gemm_acc(m, width, k, x.data(), ldx, w.data() + col, ldw, out.data(), ldo);
-        for (int r = 0; r < m; ++r) {
-          for (int c = 0; c < ldo; ++c) {
-            double want = before[r * ldo + c];
-            if (c < width) {
-              for (int i = 0; i < k; ++i) want += double(x[r * ldx + i]) * w[i * ldw + col + c];
+        // Accumulating into out, then from a bias row (out's old values must not leak in).
+        for (bool with_bias : {false, true}) {
+          out = before;
+          gemm(m, width, k, x.data(), ldx, w.data() + col, ldw, with_bias ? bias.data() : nullptr,
+               out.data(), ldo);
+          for (int r = 0; r < m; ++r) {
+            for (int c = 0; c < ldo; ++c) {
+              double want = before[r * ldo + c];
+              if (c < width) {
+                if (with_bias) want = bias[c];
+                for (int i = 0; i < k; ++i) want += double(x[r * ldx + i]) * w[i * ldw + col + c];
+              }
+              ASSERT_NEAR(out[r * ldo + c], want, 1e-4)
+                  << "m " << m << " n " << width << " k " << k << " row " << r << " col " << c
+                  << " bias " << with_bias;
             }
-            ASSERT_NEAR(out[r * ldo + c], want, 1e-4)
-                << "m " << m << " n " << width << " k " << k << " row " << r << " col " << c;
           }
         }
       }

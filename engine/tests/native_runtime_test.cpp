@@ -199,8 +199,8 @@ Outputs run_all(const Model& m, int rows) {
     auto primer = classes(rng, rows, plen, m.depth());
     auto u = uniforms(rng, rows, steps);
     auto r = k > 0 ? m.generate_with_controls(
-                         primer, uniforms(rng, rows, static_cast<size_t>(plen + steps) * k),
-                         steps, 1.0, u)
+                         primer, uniforms(rng, rows, static_cast<size_t>(plen + steps) * k), steps,
+                         1.0, u)
                    : m.generate(primer, steps, 1.0, u);
     EXPECT_TRUE(r.ok()) << r.error().message;
     if (r.ok()) out.classes = r.value();

@@ -94,8 +94,8 @@ class Parser {
   // Integers: JSON integers, integer-valued doubles (16.0) and numeric strings ("16").
   // Values outside lo..hi are reported with the same words validate() uses.
   template <class Path>
-  std::optional<std::int64_t> get_int(const json& obj, const char* key, const Path& path,
-                                      double lo, double hi) {
+  std::optional<std::int64_t> get_int(const json& obj, const char* key, const Path& path, double lo,
+                                      double hi) {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return std::nullopt;
     const json& v = *it;

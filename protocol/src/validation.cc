@@ -81,9 +81,9 @@ void check_note(ProblemList& p, const Note& n, std::size_t i, bool quantized,
     const bool qs_ok = check_step(p, path("quantizedStartStep"), n.quantized_start_step, limits);
     const bool qe_ok = check_step(p, path("quantizedEndStep"), n.quantized_end_step, limits);
     if (qs_ok && qe_ok && n.quantized_end_step < n.quantized_start_step) {
-      p.add(path_text(path("quantizedEndStep")),
-            std::to_string(n.quantized_end_step) + " is before quantizedStartStep " +
-                std::to_string(n.quantized_start_step));
+      p.add(path_text(path("quantizedEndStep")), std::to_string(n.quantized_end_step) +
+                                                     " is before quantizedStartStep " +
+                                                     std::to_string(n.quantized_start_step));
     }
   }
 }

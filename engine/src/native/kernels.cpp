@@ -76,12 +76,16 @@ CLIPGEN_INLINE void store16(float* p, v16 v) {
 // R rows x 16*V columns of accumulators stay in registers (16 zmm for 4 x 64) while k runs:
 // each weight is loaded once per R rows. Measured here: ~100-115 GFLOP/s on the sampling
 // shapes, where OpenBLAS' sgemm packs the weight first and reaches 30-40 (docs/performance.md).
+// The accumulators start from the bias row when there is one (no separate pass copying it into
+// every output row first), else from out.
 template <int R, int V>
-CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, int ldw, float* out,
-                               int ldo) {
+CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, int ldw,
+                               const float* bias, float* out, int ldo) {
   v16 acc[R][V];
   for (int r = 0; r < R; ++r) {
-    for (int v = 0; v < V; ++v) acc[r][v] = load16(out + r * ldo + 16 * v);
+    for (int v = 0; v < V; ++v) {
+      acc[r][v] = bias ? load16(bias + 16 * v) : load16(out + r * ldo + 16 * v);
+    }
   }
   for (int kk = 0; kk < k; ++kk) {
     const float* wr = w + static_cast<long>(kk) * ldw;
@@ -103,11 +107,11 @@ CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, i
 // chain of stores through memory, ~20x slower.
 template <int R>
 CLIPGEN_INLINE void gemm_tail(int n, int k, const float* x, int ldx, const float* w, int ldw,
-                              long room, float* out, int ldo) {
+                              long room, const float* bias, float* out, int ldo) {
   float pad[16] = {};
   v16 acc[R];
   for (int r = 0; r < R; ++r) {
-    std::memcpy(pad, out + r * ldo, sizeof(float) * n);
+    std::memcpy(pad, bias ? bias : out + r * ldo, sizeof(float) * n);
     acc[r] = load16(pad);
   }
   int kk = 0;
@@ -131,39 +135,43 @@ CLIPGEN_INLINE void gemm_tail(int n, int k, const float* x, int ldx, const float
 // then the tail.
 template <int R>
 CLIPGEN_INLINE void gemm_rows(int n, int k, const float* x, int ldx, const float* w, int ldw,
-                              float* out, int ldo) {
+                              const float* bias, float* out, int ldo) {
   int j = 0;
-  for (; j + 64 <= n; j += 64) gemm_block<R, 4>(k, x, ldx, w + j, ldw, out + j, ldo);
+  auto b = [bias](int col) { return bias ? bias + col : nullptr; };
+  for (; j + 64 <= n; j += 64) gemm_block<R, 4>(k, x, ldx, w + j, ldw, b(j), out + j, ldo);
   if (j + 32 <= n) {
-    gemm_block<R, 2>(k, x, ldx, w + j, ldw, out + j, ldo);
+    gemm_block<R, 2>(k, x, ldx, w + j, ldw, b(j), out + j, ldo);
     j += 32;
   }
   if (j + 16 <= n) {
-    gemm_block<R, 1>(k, x, ldx, w + j, ldw, out + j, ldo);
+    gemm_block<R, 1>(k, x, ldx, w + j, ldw, b(j), out + j, ldo);
     j += 16;
   }
-  if (j < n)
-    gemm_tail<R>(n - j, k, x, ldx, w + j, ldw, static_cast<long>(k) * ldw - j, out + j, ldo);
+  if (j < n) {
+    gemm_tail<R>(n - j, k, x, ldx, w + j, ldw, static_cast<long>(k) * ldw - j, b(j), out + j, ldo);
+  }
 }
 
 }  // namespace
 
 CLIPGEN_CLONES
-void gemm_acc(int m, int n, int k, const float* x, int ldx, const float* w, int ldw, float* out,
-              int ldo) {
+void gemm(int m, int n, int k, const float* x, int ldx, const float* w, int ldw, const float* bias,
+          float* out, int ldo) {
   int i = 0;
-  for (; i + 4 <= m; i += 4) gemm_rows<4>(n, k, x + i * ldx, ldx, w, ldw, out + i * ldo, ldo);
+  for (; i + 4 <= m; i += 4) {
+    gemm_rows<4>(n, k, x + i * ldx, ldx, w, ldw, bias, out + i * ldo, ldo);
+  }
   x += i * ldx;
   out += i * ldo;
   switch (m - i) {
     case 3:
-      gemm_rows<3>(n, k, x, ldx, w, ldw, out, ldo);
+      gemm_rows<3>(n, k, x, ldx, w, ldw, bias, out, ldo);
       break;
     case 2:
-      gemm_rows<2>(n, k, x, ldx, w, ldw, out, ldo);
+      gemm_rows<2>(n, k, x, ldx, w, ldw, bias, out, ldo);
       break;
     case 1:
-      gemm_rows<1>(n, k, x, ldx, w, ldw, out, ldo);
+      gemm_rows<1>(n, k, x, ldx, w, ldw, bias, out, ldo);
       break;
     default:
       break;
@@ -240,8 +248,10 @@ CLIPGEN_INLINE v16 splat16(float a) {
 // Inclusive prefix sum of 16 lanes in four shifted adds (lanes shifted in from `zero`).
 CLIPGEN_INLINE v16 prefix16(v16 v) {
   const v16 zero = {};
-  v += __builtin_shuffle(zero, v, vi16{0, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30});
-  v += __builtin_shuffle(zero, v, vi16{0, 1, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29});
+  v += __builtin_shuffle(zero, v,
+                         vi16{0, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30});
+  v += __builtin_shuffle(zero, v,
+                         vi16{0, 1, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29});
   v += __builtin_shuffle(zero, v, vi16{0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27});
   v += __builtin_shuffle(zero, v, vi16{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23});
   return v;

@@ -6,10 +6,15 @@
 
 namespace clipgen::engine::native {
 
-// out[m][n] += x[m][k] * w[k][n]; row-major with leading dimensions ldx, ldw, ldo. All k * ldw
-// floats from w must be readable (a [k][ldw] block of a matrix).
-void gemm_acc(int m, int n, int k, const float* x, int ldx, const float* w, int ldw, float* out,
-              int ldo);
+// out[m][n] = (bias, the same [n] for every row, or else out) + x[m][k] * w[k][n]; row-major
+// with leading dimensions ldx, ldw, ldo. All k * ldw floats from w must be readable (a [k][ldw]
+// block of a matrix).
+void gemm(int m, int n, int k, const float* x, int ldx, const float* w, int ldw, const float* bias,
+          float* out, int ldo);
+inline void gemm_acc(int m, int n, int k, const float* x, int ldx, const float* w, int ldw,
+                     float* out, int ldo) {
+  gemm(m, n, k, x, ldx, w, ldw, nullptr, out, ldo);
+}
 
 // TF LSTM cell update for m rows. gates [m][4*units] in TF order (i, j, f, o) with every bias,
 // the forget bias included (used as scratch: overwritten); c [m][units] is updated in place,

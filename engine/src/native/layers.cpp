@@ -43,8 +43,7 @@ Dense Dense::load(const Weights& w, const std::string& prefix) {
 }
 
 void Dense::apply(int m, const float* x, int ldx, float* y, int ldy) const {
-  for (int r = 0; r < m; ++r) std::copy(bias, bias + out, y + r * ldy);
-  gemm_acc(m, out, in, x, ldx, kernel, out, y, ldy);
+  gemm(m, out, in, x, ldx, kernel, out, bias, y, ldy);
 }
 
 Cell Cell::load(const Weights& w, const std::string& prefix) {
@@ -63,9 +62,8 @@ Cell Cell::load(const Weights& w, const std::string& prefix) {
 
 void Cell::project(int m, const float* x, int ldx, float* g, int ldg, int first_row,
                    int rows) const {
-  for (int r = 0; r < m; ++r) std::copy(bias_f.begin(), bias_f.end(), g + r * ldg);
-  gemm_acc(m, gates(), rows < 0 ? in : rows, x, ldx, w_x + static_cast<long>(first_row) * gates(),
-           gates(), g, ldg);
+  gemm(m, gates(), rows < 0 ? in : rows, x, ldx, w_x + static_cast<long>(first_row) * gates(),
+       gates(), bias_f.data(), g, ldg);
 }
 
 void Cell::step(int m, float* g, float* c, float* h) const {

@@ -39,7 +39,7 @@ struct ModelInfo {
   std::string source;  // provenance from the metadata
   std::string path;
   std::uintmax_t size_bytes = 0;
-  std::string reason;  // why status is "error"
+  std::string reason;        // why status is "error"
   std::string runtime;       // "native" | "torchscript"
   std::string runtime_note;  // why a CPU model is not on the native runtime
 };
@@ -59,10 +59,11 @@ class Engine {
   std::vector<ModelInfo> models() const;
   std::string device() const;  // "cpu", "cuda", "cuda:N", "mps"
   int threads() const;
-  int native_threads() const;  // as resolved at open: 1 or 2
+  int native_threads() const;          // as resolved at open: 1 or 2
   static std::string torch_version();  // e.g. "1.13.0"
 
-  // Thread-safe: requests on one model are serialised, different models run concurrently.
+  // Thread-safe: requests run concurrently on the native runtime; on TorchScript, requests on
+  // one model are serialised and different models run concurrently.
   // Errors: kUnavailable (no ready model for the tool/kind), kUnprocessable (musically
   // impossible input, with a message a musician can act on), kInternal (model failure).
   Result<ToolResponse> run(const ToolRequest& request, const ProgressFn& progress = {}) const;
