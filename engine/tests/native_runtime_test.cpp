@@ -252,6 +252,31 @@ TEST(NativeRuntime, BatchesSplitOverTwoThreadsGiveTheSameBits) {
   native::set_helper_enabled(std::thread::hardware_concurrency() >= 2);
 }
 
+// Native calls share no state, so they run on one model at once without its mutex; four
+// threads at once give each the answer it gets alone (helper thread on, splits forced).
+TEST(NativeRuntime, ConcurrentCallsOnOneModelGiveTheSerialAnswers) {
+  CLIPGEN_REQUIRE_FIXTURES();
+  native::set_min_split_work(0);
+  native::set_helper_enabled(true);
+  for (const auto& path : model_files()) {
+    SCOPED_TRACE(path);
+    auto m = Model::load(path, "cpu", false, true);
+    ASSERT_EQ(m->info().runtime, "native");
+    const Outputs alone = run_all(*m, 3);
+    std::vector<Outputs> got(4);
+    std::vector<std::thread> threads;
+    for (auto& g : got) threads.emplace_back([&m, &g] { g = run_all(*m, 3); });
+    for (auto& t : threads) t.join();
+    for (const auto& g : got) {
+      EXPECT_EQ(g.mu, alone.mu);
+      EXPECT_EQ(g.classes, alone.classes);
+      EXPECT_EQ(g.groove, alone.groove);
+    }
+  }
+  native::set_min_split_work(native::kMinSplitWork);
+  native::set_helper_enabled(std::thread::hardware_concurrency() >= 2);
+}
+
 TEST(NativeRuntime, BadInputIsAnErrorNotACrash) {
   CLIPGEN_REQUIRE_FIXTURES();
   for (const auto& path : model_files()) {
