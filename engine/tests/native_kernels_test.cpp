@@ -182,16 +182,16 @@ TEST(NativeKernels, SoftmaxWeightsSumToOne) {
 TEST(NativeLayers, LayoutErrorsNameTheParameter) {
   CLIPGEN_REQUIRE_ISA();
   Weights w;
-  w.params["rnn.cells.0.kernel"] = Param{{10, 8}, std::vector<float>(80, 0.0f)};
+  w.params["rnn.cells.0.kernel"] = Param{{10, 8}, ParamData(80, 0.0f)};
   try {
     Stack::load(w, "rnn.");
     FAIL() << "a cell without a bias loaded";
   } catch (const LayoutError& e) {
     EXPECT_NE(e.message.find("rnn.cells.0.bias"), std::string::npos) << e.message;
   }
-  w.params["rnn.cells.0.bias"] = Param{{7}, std::vector<float>(7, 0.0f)};
+  w.params["rnn.cells.0.bias"] = Param{{7}, ParamData(7, 0.0f)};
   EXPECT_THROW(Stack::load(w, "rnn."), LayoutError);
-  w.params["rnn.cells.0.bias"] = Param{{8}, std::vector<float>(8, 0.0f)};
+  w.params["rnn.cells.0.bias"] = Param{{8}, ParamData(8, 0.0f)};
   const Stack s = Stack::load(w, "rnn.");
   EXPECT_EQ(s.first().units, 2);
   EXPECT_EQ(s.first().in, 8);

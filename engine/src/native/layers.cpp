@@ -2,10 +2,39 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <new>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "native/kernels.h"
 
 namespace clipgen::engine::native {
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+}
+
+void* allocate_large(std::size_t bytes) {
+  if (bytes < kHugePage) return ::operator new(bytes);
+  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = std::aligned_alloc(kHugePage, rounded);
+  if (!p) throw std::bad_alloc();
+#ifdef __linux__
+  madvise(p, rounded, MADV_HUGEPAGE);  // a hint: without THP it stays 4 KiB pages
+#endif
+  return p;
+}
+
+void free_large(void* p, std::size_t bytes) {
+  if (bytes < kHugePage) {
+    ::operator delete(p);
+  } else {
+    std::free(p);
+  }
+}
 
 const Param* Weights::find(const std::string& name) const {
   auto it = params.find(name);
@@ -55,7 +84,7 @@ Cell Cell::load(const Weights& w, const std::string& prefix) {
   if (c.units * 4 != k.shape[1] || c.in < 0) throw LayoutError{prefix + "kernel is not an LSTM"};
   c.w_x = k.data.data();
   c.w_h = k.data.data() + static_cast<long>(c.in) * c.gates();
-  c.bias_f = b.data;
+  c.bias_f.assign(b.data.begin(), b.data.end());
   for (int u = 2 * c.units; u < 3 * c.units; ++u) c.bias_f[u] += 1.0f;  // FORGET_BIAS
   return c;
 }

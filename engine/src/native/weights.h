@@ -2,6 +2,7 @@
 // TorchScript module, so the native runtime builds and runs without LibTorch.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -9,9 +10,29 @@
 
 namespace clipgen::engine::native {
 
+// Buffers of 2 MiB and more go on 2 MiB-aligned memory that Linux may back with huge pages
+// (madvise): a decoder step reads megabytes of kernel, and through 4 KiB pages that was a
+// first-level TLB miss every 4 KiB, and a step time that moved by half between processes.
+void* allocate_large(std::size_t bytes);
+void free_large(void* p, std::size_t bytes);
+
+template <class T>
+struct LargeAllocator {
+  using value_type = T;
+  LargeAllocator() = default;
+  template <class U>
+  LargeAllocator(const LargeAllocator<U>&) {}
+  T* allocate(std::size_t n) { return static_cast<T*>(allocate_large(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) { free_large(p, n * sizeof(T)); }
+  bool operator==(const LargeAllocator&) const { return true; }
+  bool operator!=(const LargeAllocator&) const { return false; }
+};
+
+using ParamData = std::vector<float, LargeAllocator<float>>;
+
 struct Param {
   std::vector<int64_t> shape;
-  std::vector<float> data;  // row-major
+  ParamData data;  // row-major
 };
 
 struct Weights {
