@@ -305,27 +305,29 @@ def run_clipgen(bench_exe, daemon_exe, models, inp, kind, works, timing, cdir, a
     return res
 
 
+def run_engine_variant(bench_exe, args, models, inp, kind, works, timing, folder, name,
+                       extra) -> Dict:
+    """One more `clipgen_bench engine` run with extra flags; its JSON under `name`."""
+    out = os.path.join(folder, f"{name}_{kind}.json")
+    run([bench_exe, "engine", "--models", models, "--inputs", inp, "--kind", kind, "--work",
+         ",".join(works), "--out", out, "--threads", str(args.threads)] + extra + timing)
+    with open(out) as f:
+        return {name: json.load(f)}
+
+
 def run_one_thread(bench_exe, args, models, inp, kind, works, timing, folder) -> Dict:
     """The native engine kept to one thread per request (`--native-threads 1`): the limits
     are one core's, so the ratio to them is taken from this run."""
-    out = os.path.join(folder, f"one_thread_{kind}.json")
-    run([bench_exe, "engine", "--models", models, "--inputs", inp, "--kind", kind, "--work",
-         ",".join(works), "--out", out, "--threads", str(args.threads), "--native-threads",
-         "1"] + timing)
-    with open(out) as f:
-        return {"engine1": json.load(f)}
+    return run_engine_variant(bench_exe, args, models, inp, kind, works, timing, folder,
+                              "engine1", ["--native-threads", "1"])
 
 
 def run_torchscript(bench_exe, args, models, inp, kind, works, timing, folder) -> Dict:
     """The same engine forced onto TorchScript (what ran on the CPU before the native runtime)."""
     if args.no_torchscript:
         return {}
-    out = os.path.join(folder, f"torchscript_{kind}.json")
-    run([bench_exe, "engine", "--models", models, "--inputs", inp, "--kind", kind, "--work",
-         ",".join(works), "--out", out, "--threads", str(args.threads), "--runtime",
-         "torchscript"] + timing)
-    with open(out) as f:
-        return {"torchscript": json.load(f)}
+    return run_engine_variant(bench_exe, args, models, inp, kind, works, timing, folder,
+                              "torchscript", ["--runtime", "torchscript"])
 
 
 HEADER = ("| work | magenta.js (node, tfjs cpu) ms | ClipGen engine ms | ClipGen over HTTP ms | "

@@ -235,6 +235,16 @@ Posterior split_encode(size_t m, long work,
   return a;
 }
 
+// A native decode of z's rows (with their uniforms), split over two threads when worth it.
+template <class Rows, class Decode>
+Rows split_decode(const native::Vae& vae, const FloatRows& z, const FloatRows& uniforms,
+                  const Decode& decode) {
+  const long work = vae.decode_work() * static_cast<long>(z.size());
+  return native::split_rows<Rows>(z.size(), work, [&](size_t from, size_t to) {
+    return decode(native::rows_of(z, from, to), native::rows_of(uniforms, from, to));
+  });
+}
+
 Result<Posterior> run_encode(torch::jit::Module& module, const torch::Device& device,
                              const torch::Tensor& x, int64_t steps, int z_size) {
   const int64_t b = x.size(0);
@@ -305,11 +315,9 @@ Result<ClassRows> Model::decode_classes(const FloatRows& z, double temperature,
     return internal("decode: wrong z or uniforms size");
   }
   try {
-    if (impl_->vae) {
-      const long work = impl_->vae->decode_work() * static_cast<long>(z.size());
-      return native::split_rows<ClassRows>(z.size(), work, [&](size_t from, size_t to) {
-        return impl_->vae->decode_classes(native::rows_of(z, from, to), temperature,
-                                          native::rows_of(uniforms, from, to));
+    if (const auto* vae = impl_->vae.get()) {
+      return split_decode<ClassRows>(*vae, z, uniforms, [&](const auto& zs, const auto& us) {
+        return vae->decode_classes(zs, temperature, us);
       });
     }
     std::lock_guard<std::mutex> lock(mutex_);
@@ -342,11 +350,9 @@ Result<FloatRows> Model::decode_groove(const FloatRows& z, double temperature,
     return internal("decode: wrong z or uniforms size");
   }
   try {
-    if (impl_->vae) {
-      const long work = impl_->vae->decode_work() * static_cast<long>(z.size());
-      return native::split_rows<FloatRows>(z.size(), work, [&](size_t from, size_t to) {
-        return impl_->vae->decode_groove(native::rows_of(z, from, to), temperature,
-                                         native::rows_of(uniforms, from, to));
+    if (const auto* vae = impl_->vae.get()) {
+      return split_decode<FloatRows>(*vae, z, uniforms, [&](const auto& zs, const auto& us) {
+        return vae->decode_groove(zs, temperature, us);
       });
     }
     std::lock_guard<std::mutex> lock(mutex_);
