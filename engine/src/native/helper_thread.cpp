@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #ifdef __linux__
@@ -53,7 +54,14 @@ class Helper {
   bool post(Task* t) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!enabled_ || stop_ || pending_ || busy_) return false;
-    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+    if (!thread_.joinable()) {
+      try {
+        thread_ = std::thread([this] { loop(); });
+      } catch (const std::system_error&) {  // no thread to be had: every batch stays whole
+        enabled_ = false;
+        return false;
+      }
+    }
     if (!keep_off_callers_cpu()) return false;
     pending_ = t;
     wake_.notify_one();

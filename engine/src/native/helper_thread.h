@@ -27,10 +27,6 @@ bool try_run_both(const std::function<void()>& first, const std::function<void()
 void set_helper_enabled(bool enabled);
 bool helper_enabled();
 
-}  // namespace clipgen::engine::native
-
-namespace clipgen::engine::native {
-
 // Below this many multiply-adds a batch is as fast or faster on one thread: each step also has
 // fixed costs that two halves both pay, and waking the helper costs 5-50 us here. Measured with
 // bench/ (docs/performance.md): 4 x 64 steps of a 24-unit MusicRNN (2 M) gained nothing,
