@@ -303,10 +303,6 @@ CLIPGEN_INLINE float sum16(v16 v) {
   return v[0];
 }
 
-// Whole 16-lane blocks over scratch padded past n (-inf logits, then zero probabilities), with
-// tree reductions: with 38 or 90 classes, scalar tails and lane-by-lane reductions were most of
-// the time. The search takes one block's running sums at a time (prefix16) and stops at the
-// drawn class: a chain of one add per block, not one per class (512 drum classes).
 // One call per attention window: with 16-wide scores each was a few vector operations behind a
 // call and a 16-add chain, which had made scoring a sixth of a small attention RNN's time.
 CLIPGEN_CLONES
@@ -351,6 +347,10 @@ float softmax_weights(int n, float* x) {
   return total;
 }
 
+// Whole 16-lane blocks over scratch padded past n (-inf logits, then zero probabilities), with
+// tree reductions: with 38 or 90 classes, scalar tails and lane-by-lane reductions were most of
+// the time. The search takes one block's running sums at a time (prefix16) and stops at the
+// drawn class: a chain of one add per block, not one per class (512 drum classes).
 CLIPGEN_CLONES
 int sample_inverse_cdf(int n, const float* x, float temperature, float u, float* scratch) {
   const int blocks = (n + 15) / 16;
