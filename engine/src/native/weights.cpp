@@ -1,0 +1,45 @@
+#include "native/weights.h"
+
+#include <cstdlib>
+#include <new>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+namespace clipgen::engine::native {
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+}
+
+void* allocate_large(std::size_t bytes) {
+  if (bytes < kHugePage) return ::operator new(bytes);
+  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = std::aligned_alloc(kHugePage, rounded);
+  if (!p) throw std::bad_alloc();
+#ifdef __linux__
+  madvise(p, rounded, MADV_HUGEPAGE);  // a hint: without THP it stays 4 KiB pages
+#endif
+  return p;
+}
+
+void free_large(void* p, std::size_t bytes) {
+  if (bytes < kHugePage) {
+    ::operator delete(p);
+  } else {
+    std::free(p);
+  }
+}
+
+const Param* Weights::find(const std::string& name) const {
+  auto it = params.find(name);
+  return it == params.end() ? nullptr : &it->second;
+}
+
+int64_t Weights::attribute(const std::string& name, int64_t fallback) const {
+  auto it = attributes.find(name);
+  return it == attributes.end() ? fallback : it->second;
+}
+
+}  // namespace clipgen::engine::native
