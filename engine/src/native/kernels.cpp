@@ -61,6 +61,9 @@ CLIPGEN_INLINE float tanh_approx(float x) {
 }
 
 // 16 floats: one zmm in the AVX-512 clone, two ymm / four xmm in the others (GCC lowers it).
+// Code that passes v16 values between functions lives in always-inline helpers without a target
+// (gemm_block, tanh_dots_impl, ...) that the clones call: clang rejects a 64-byte vector passed
+// to or returned from a function inside an AVX2 clone, even an always-inline one.
 typedef float v16 __attribute__((vector_size(64)));
 
 CLIPGEN_INLINE v16 load16(const float* p) {
@@ -273,41 +276,41 @@ CLIPGEN_INLINE v16 splat16(float a) {
 }
 
 // Inclusive prefix sum of 16 lanes in four shifted adds (lanes shifted in from `zero`).
+// __builtin_shufflevector: GCC 12 and clang both have it.
 CLIPGEN_INLINE v16 prefix16(v16 v) {
   const v16 zero = {};
-  v += __builtin_shuffle(zero, v,
-                         vi16{0, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30});
-  v += __builtin_shuffle(zero, v,
-                         vi16{0, 1, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29});
-  v += __builtin_shuffle(zero, v, vi16{0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27});
-  v += __builtin_shuffle(zero, v, vi16{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23});
+  v += __builtin_shufflevector(zero, v, 0, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                               30);
+  v += __builtin_shufflevector(zero, v, 0, 1, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+                               29);
+  v += __builtin_shufflevector(zero, v, 0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27);
+  v += __builtin_shufflevector(zero, v, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
   return v;
 }
 
 // Lane 0 of the result is the max / sum of all 16 lanes (a tree of four shuffles).
 CLIPGEN_INLINE v16 fold_max16(v16 v) {
-  v16 w = __builtin_shuffle(v, vi16{8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7});
+  v16 w = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
   v = v > w ? v : w;
-  w = __builtin_shuffle(v, vi16{4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3});
+  w = __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3);
   v = v > w ? v : w;
-  w = __builtin_shuffle(v, vi16{2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1});
+  w = __builtin_shufflevector(v, v, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1);
   v = v > w ? v : w;
-  w = __builtin_shuffle(v, vi16{1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0});
+  w = __builtin_shufflevector(v, v, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0);
   return v > w ? v : w;
 }
 CLIPGEN_INLINE float sum16(v16 v) {
-  v += __builtin_shuffle(v, vi16{8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7});
-  v += __builtin_shuffle(v, vi16{4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3});
-  v += __builtin_shuffle(v, vi16{2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1});
-  v += __builtin_shuffle(v, vi16{1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0});
+  v += __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+  v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3);
+  v += __builtin_shufflevector(v, v, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1);
+  v += __builtin_shufflevector(v, v, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0);
   return v[0];
 }
 
 // One call per attention window: with 16-wide scores each was a few vector operations behind a
 // call and a 16-add chain, which had made scoring a sixth of a small attention RNN's time.
-CLIPGEN_CLONES
-void tanh_dots(int count, int n, const float* a, long lda, const float* b, const float* v,
-               float* out) {
+CLIPGEN_INLINE void tanh_dots_impl(int count, int n, const float* a, long lda, const float* b,
+                                   const float* v, float* out) {
   const int full = n / 16 * 16;
   float pb[16] = {}, pv[16] = {};
   std::memcpy(pb, b + full, sizeof(float) * (n - full));
@@ -331,6 +334,12 @@ void tanh_dots(int count, int n, const float* a, long lda, const float* b, const
 }
 
 CLIPGEN_CLONES
+void tanh_dots(int count, int n, const float* a, long lda, const float* b, const float* v,
+               float* out) {
+  tanh_dots_impl(count, n, a, lda, b, v, out);
+}
+
+CLIPGEN_CLONES
 float softmax_weights(int n, float* x) {
   float mx = x[0];
   for (int i = 1; i < n; ++i) mx = mx > x[i] ? mx : x[i];
@@ -351,8 +360,8 @@ float softmax_weights(int n, float* x) {
 // tree reductions: with 38 or 90 classes, scalar tails and lane-by-lane reductions were most of
 // the time. The search takes one block's running sums at a time (prefix16) and stops at the
 // drawn class: a chain of one add per block, not one per class (512 drum classes).
-CLIPGEN_CLONES
-int sample_inverse_cdf(int n, const float* x, float temperature, float u, float* scratch) {
+CLIPGEN_INLINE int sample_inverse_cdf_impl(int n, const float* x, float temperature, float u,
+                                           float* scratch) {
   const int blocks = (n + 15) / 16;
   const int rem = n - 16 * (blocks - 1);
   // x / 1 is x: the default temperature skips the divisions (same bits).
@@ -371,7 +380,7 @@ int sample_inverse_cdf(int n, const float* x, float temperature, float u, float*
     const v16 v = load16(scratch + 16 * b);
     top = top > v ? top : v;
   }
-  const v16 mx = __builtin_shuffle(fold_max16(top), vi16{});
+  const v16 mx = splat16(fold_max16(top)[0]);
   v16 lanes = {};
   for (int b = 0; b < blocks; ++b) {
     float* e = scratch + 16 * b;
@@ -398,6 +407,11 @@ int sample_inverse_cdf(int n, const float* x, float temperature, float u, float*
     run += p[15];
   }
   return n - 1;
+}
+
+CLIPGEN_CLONES
+int sample_inverse_cdf(int n, const float* x, float temperature, float u, float* scratch) {
+  return sample_inverse_cdf_impl(n, x, temperature, u, scratch);
 }
 
 }  // namespace clipgen::engine::native
