@@ -70,6 +70,35 @@ TEST(NativeKernels, ProductMatchesPlainSumsOnEveryBlockAndTail) {
   }
 }
 
+// The packed layout: every panel width and the padded last panel, rows from an offset.
+TEST(NativeKernels, PackedProductMatchesTheRowMajorOne) {
+  CLIPGEN_REQUIRE_ISA();
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+  for (int m : {1, 2, 3, 4, 5, 9}) {
+    for (int n : {1, 5, 16, 22, 27, 38, 64, 90, 130}) {
+      const int rows = 40, first = 7, k = 21, ldx = k + 2, ldo = n + 3;
+      std::vector<float> w(static_cast<size_t>(rows) * n), x(static_cast<size_t>(m) * ldx), bias(n),
+          out(static_cast<size_t>(m) * ldo), want;
+      for (auto& v : w) v = d(rng);
+      for (auto& v : x) v = d(rng);
+      for (auto& v : bias) v = d(rng);
+      for (auto& v : out) v = d(rng);
+      const PackedWeight packed = PackedWeight::pack(w.data(), rows, n, n);
+      for (bool with_bias : {false, true}) {
+        want = out;
+        std::vector<float> got = out;
+        gemm(m, n, k, x.data(), ldx, w.data() + first * n, n, with_bias ? bias.data() : nullptr,
+             want.data(), ldo);
+        gemm_packed(m, k, x.data(), ldx, packed, first, with_bias ? bias.data() : nullptr,
+                    got.data(), ldo);
+        // The same sums in the same order: the same bits, and columns past n untouched.
+        ASSERT_EQ(got, want) << "m " << m << " n " << n << " bias " << with_bias;
+      }
+    }
+  }
+}
+
 TEST(NativeKernels, LstmUpdateIsTheTfCell) {
   CLIPGEN_REQUIRE_ISA();
   const int units = 37, m = 3;  // not a multiple of any vector width

@@ -208,6 +208,80 @@ void gemm(int m, int n, int k, const float* x, int ldx, const float* w, int ldw,
   }
 }
 
+namespace {
+
+// Panel widths in order: 64 while 64 columns are left, then 32, 16, and a padded 16 for the
+// rest.
+CLIPGEN_INLINE int panel_width(int left) {
+  return left >= 64 ? 64 : left >= 32 ? 32 : 16;
+}
+
+CLIPGEN_INLINE void gemm_packed_impl(int m, int k, const float* x, int ldx, const PackedWeight& w,
+                                     int first_row, const float* bias, float* out, int ldo) {
+  const float* panel = w.data.data();
+  for (int j = 0; j < w.n;) {
+    const int width = panel_width(w.n - j);
+    const float* rows = panel + static_cast<long>(first_row) * width;
+    const float* b = bias ? bias + j : nullptr;
+    if (width == 64) {
+      column_block<4>(m, k, x, ldx, rows, 64, b, out + j, ldo);
+    } else if (width == 32) {
+      column_block<2>(m, k, x, ldx, rows, 32, b, out + j, ldo);
+    } else if (w.n - j >= 16) {
+      column_block<1>(m, k, x, ldx, rows, 16, b, out + j, ldo);
+    } else {
+      // The padded panel: 16 columns into a local block, of which the first n - j are kept.
+      const int keep = w.n - j;
+      for (int i = 0; i < m; i += 4) {
+        const int r = m - i < 4 ? m - i : 4;
+        float local[4 * 16] = {};
+        for (int rr = 0; rr < r; ++rr) {
+          std::memcpy(local + rr * 16, b ? b : out + (i + rr) * ldo + j, sizeof(float) * keep);
+        }
+        column_block<1>(r, k, x + i * ldx, ldx, rows, 16, nullptr, local, 16);
+        for (int rr = 0; rr < r; ++rr) {
+          std::memcpy(out + (i + rr) * ldo + j, local + rr * 16, sizeof(float) * keep);
+        }
+      }
+    }
+    panel += static_cast<long>(w.k) * width;
+    j += width;
+  }
+}
+
+}  // namespace
+
+PackedWeight PackedWeight::pack(const float* w, int k, int n, int ldw) {
+  PackedWeight p;
+  p.k = k;
+  p.n = n;
+  long size = 0;
+  for (int j = 0; j < n;) {
+    const int width = panel_width(n - j);
+    size += static_cast<long>(k) * width;
+    j += width;
+  }
+  p.data.assign(static_cast<size_t>(size), 0.0f);
+  float* panel = p.data.data();
+  for (int j = 0; j < n;) {
+    const int width = panel_width(n - j);
+    const int cols = n - j < width ? n - j : width;
+    for (int r = 0; r < k; ++r) {
+      std::memcpy(panel + static_cast<long>(r) * width, w + static_cast<long>(r) * ldw + j,
+                  sizeof(float) * cols);
+    }
+    panel += static_cast<long>(k) * width;
+    j += width;
+  }
+  return p;
+}
+
+CLIPGEN_CLONES
+void gemm_packed(int m, int k, const float* x, int ldx, const PackedWeight& w, int first_row,
+                 const float* bias, float* out, int ldo) {
+  gemm_packed_impl(m, k, x, ldx, w, first_row, bias, out, ldo);
+}
+
 // y[i] = f(x[i]) in whole 16-lane blocks, the last through a padded copy: every element takes
 // the same vector instructions wherever it sits, so a row's result does not depend on how many
 // rows share the call (a scalar epilogue contracts differently: the last bit moved), and the

@@ -29,11 +29,12 @@ Dense Dense::load(const Weights& w, const std::string& prefix) {
   d.out = static_cast<int>(k.shape[1]);
   d.kernel = k.data.data();
   d.bias = need(w, prefix + "bias", d.out, kVector).data.data();
+  d.packed = PackedWeight::pack(d.kernel, d.in, d.out, d.out);
   return d;
 }
 
 void Dense::apply(int m, const float* x, int ldx, float* y, int ldy) const {
-  gemm(m, out, in, x, ldx, kernel, out, bias, y, ldy);
+  gemm_packed(m, in, x, ldx, packed, 0, bias, y, ldy);
 }
 
 Cell Cell::load(const Weights& w, const std::string& prefix) {
@@ -47,17 +48,17 @@ Cell Cell::load(const Weights& w, const std::string& prefix) {
   c.w_h = k.data.data() + static_cast<long>(c.in) * c.gates();
   c.bias_f.assign(b.data.begin(), b.data.end());
   for (int u = 2 * c.units; u < 3 * c.units; ++u) c.bias_f[u] += 1.0f;  // FORGET_BIAS
+  c.packed = PackedWeight::pack(c.w_x, c.in + c.units, c.gates(), c.gates());
   return c;
 }
 
 void Cell::project(int m, const float* x, int ldx, float* g, int ldg, int first_row,
                    int rows) const {
-  gemm(m, gates(), rows < 0 ? in : rows, x, ldx, w_x + static_cast<long>(first_row) * gates(),
-       gates(), bias_f.data(), g, ldg);
+  gemm_packed(m, rows < 0 ? in : rows, x, ldx, packed, first_row, bias_f.data(), g, ldg);
 }
 
 void Cell::step(int m, float* g, float* c, float* h) const {
-  gemm_acc(m, gates(), units, h, units, w_h, gates(), g, gates());
+  gemm_packed(m, units, h, units, packed, in, nullptr, g, gates());
   lstm_update(m, units, g, c, h);
 }
 

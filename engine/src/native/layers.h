@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "native/kernels.h"
 #include "native/weights.h"
 
 namespace clipgen::engine::native {
@@ -22,6 +23,7 @@ struct Dense {
   int in = 0, out = 0;
   const float* kernel = nullptr;  // [in, out]
   const float* bias = nullptr;    // [out]
+  PackedWeight packed;            // kernel, in column panels: what the products read
 
   static Dense load(const Weights& w, const std::string& prefix);
   // y[m][out] = x[m][in] * kernel + bias.
@@ -32,9 +34,10 @@ struct Dense {
 // One TFLSTMCell: kernel [in + units, 4 units]; bias_f is the bias with the forget bias added.
 struct Cell {
   int in = 0, units = 0;
-  const float* w_x = nullptr;  // [in, 4 units]
+  const float* w_x = nullptr;  // [in, 4 units]: rows of it are one-hot inputs
   const float* w_h = nullptr;  // [units, 4 units]
   std::vector<float> bias_f;
+  PackedWeight packed;  // [in + units, 4 units] in column panels: what the products read
 
   static Cell load(const Weights& w, const std::string& prefix);
   int gates() const { return 4 * units; }

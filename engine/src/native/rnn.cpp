@@ -34,6 +34,7 @@ void Rnn::load_layers() {
     a.size = out;
     a.attn_w = need(w, "attention.attn_w", out, out).data.data();
     a.attn_v = need(w, "attention.attn_v", out, -2).data.data();
+    a.attn_w_packed = PackedWeight::pack(a.attn_w, out, out, out);
     a.query_bias = w.attribute("attention.query_bias", 0) != 0;
     if (a.input_projection.in != input_size_ + out || a.input_projection.out != input_size_ ||
         a.query.in != 2 * rnn_.total_units() || a.query.out != out ||
@@ -83,8 +84,8 @@ struct Rnn::Run {
     const int n_in = net.input_size_;
     // x = xw + attention * ip.kernel[input_size:], then the first cell's projection.
     std::copy(xw, xw + static_cast<long>(m) * n_in, x.begin());
-    gemm_acc(m, n_in, A, attention.data(), A,
-             a.input_projection.kernel + static_cast<long>(n_in) * n_in, n_in, x.data(), n_in);
+    gemm_packed(m, A, attention.data(), A, a.input_projection.packed, n_in, nullptr, x.data(),
+                n_in);
     c0.project(m, x.data(), n_in, xw0.data(), g);
     net.rnn_.step(m, xw0.data(), state, scratch);
     // Query from every layer's (c, h), in the order c0, h0, c1, h1, ...
@@ -99,11 +100,9 @@ struct Rnn::Run {
     int row = 0;
     for (size_t l = 0; l < net.rnn_.cells.size(); ++l) {
       const int u = net.rnn_.cells[l].units;
-      gemm_acc(m, A, u, state.c[l].data(), u, a.query.kernel + static_cast<long>(row) * A, A,
-               query.data(), A);
+      gemm_packed(m, u, state.c[l].data(), u, a.query.packed, row, nullptr, query.data(), A);
       row += u;
-      gemm_acc(m, A, u, state.h[l].data(), u, a.query.kernel + static_cast<long>(row) * A, A,
-               query.data(), A);
+      gemm_packed(m, u, state.h[l].data(), u, a.query.packed, row, nullptr, query.data(), A);
       row += u;
     }
     const int out_units = net.rnn_.cells.back().units;
@@ -135,7 +134,8 @@ struct Rnn::Run {
       std::copy(o, o + A, entry);
       std::fill(entry + A, entry + 2 * A, 0.0f);
     }
-    gemm_acc(m, A, A, output.data(), A, a.attn_w, A, first + A, static_cast<int>(row_stride));
+    gemm_packed(m, A, output.data(), A, a.attn_w_packed, 0, nullptr, first + A,
+                static_cast<int>(row_stride));
     return output.data();
   }
 };

@@ -175,7 +175,7 @@ void CoreDecoder::decode_groove(int m, const float* z, int steps, double tempera
   const float temp = static_cast<float>(temperature);
   for (int t = 0; t < steps; ++t) {
     xw = zw;
-    gemm_acc(m, g, kGrooveWidth, prev.data(), kGrooveWidth, c0.w_x, g, xw.data(), g);
+    gemm_packed(m, kGrooveWidth, prev.data(), kGrooveWidth, c0.packed, 0, nullptr, xw.data(), g);
     const float* h = rnn.step(m, xw.data(), state, scratch);
     output_projection.apply(m, h, last, y.data(), kGrooveWidth);
     for (int r = 0; r < m; ++r) {
