@@ -6,6 +6,9 @@
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
+#ifdef _WIN32
+#include <malloc.h>
+#endif
 
 namespace clipgen::engine::native {
 
@@ -16,7 +19,11 @@ constexpr std::size_t kHugePage = std::size_t{2} << 20;
 void* allocate_large(std::size_t bytes) {
   if (bytes < kHugePage) return ::operator new(bytes);
   const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+#ifdef _WIN32
+  void* p = _aligned_malloc(rounded, kHugePage);  // Windows has no std::aligned_alloc
+#else
   void* p = std::aligned_alloc(kHugePage, rounded);
+#endif
   if (!p) throw std::bad_alloc();
 #ifdef __linux__
   madvise(p, rounded, MADV_HUGEPAGE);  // a hint: without THP it stays 4 KiB pages
@@ -28,7 +35,11 @@ void free_large(void* p, std::size_t bytes) {
   if (bytes < kHugePage) {
     ::operator delete(p);
   } else {
+#ifdef _WIN32
+    _aligned_free(p);
+#else
     std::free(p);
+#endif
   }
 }
 
