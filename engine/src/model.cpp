@@ -4,8 +4,6 @@
 #include <torch/script.h>
 
 #include <filesystem>
-#include <functional>
-#include <iterator>
 #include <system_error>
 
 #include "native/helper_thread.h"
@@ -218,23 +216,6 @@ Status Model::warm_up() {
 }
 
 namespace {
-// A native encode of rows [from, to) into p, as two halves (native/helper_thread.h).
-Posterior split_encode(size_t m, long work,
-                       const std::function<void(size_t, size_t, Posterior&)>& encode) {
-  Posterior a, b;
-  const size_t half = (m + 1) / 2;
-  if (m < 2 || work < native::min_split_work() ||
-      !native::try_run_both([&] { encode(0, half, a); }, [&] { encode(half, m, b); })) {
-    encode(0, m, a);
-    return a;
-  }
-  for (auto rows : {&Posterior::mu, &Posterior::sigma}) {
-    (a.*rows).insert((a.*rows).end(), std::make_move_iterator((b.*rows).begin()),
-                     std::make_move_iterator((b.*rows).end()));
-  }
-  return a;
-}
-
 // A native decode of z's rows (with their uniforms), split over two threads when worth it.
 template <class Rows, class Decode>
 Rows split_decode(const native::Vae& vae, const FloatRows& z, const FloatRows& uniforms,
@@ -272,8 +253,10 @@ Result<Posterior> Model::encode_classes(const ClassRows& classes) const {
   try {
     if (impl_->vae) {
       const long work = impl_->vae->encode_work() * static_cast<long>(classes.size());
-      return split_encode(classes.size(), work, [&](size_t from, size_t to, Posterior& p) {
+      return native::split_rows<Posterior>(classes.size(), work, [&](size_t from, size_t to) {
+        Posterior p;
         impl_->vae->encode_classes(native::rows_of(classes, from, to), depth(), p.mu, p.sigma);
+        return p;
       });
     }
     std::lock_guard<std::mutex> lock(mutex_);
@@ -294,8 +277,10 @@ Result<Posterior> Model::encode_groove(const FloatRows& rows) const {
   try {
     if (impl_->vae) {
       const long work = impl_->vae->encode_work() * static_cast<long>(rows.size());
-      return split_encode(rows.size(), work, [&](size_t from, size_t to, Posterior& p) {
+      return native::split_rows<Posterior>(rows.size(), work, [&](size_t from, size_t to) {
+        Posterior p;
         impl_->vae->encode_groove(native::rows_of(rows, from, to), p.mu, p.sigma);
+        return p;
       });
     }
     std::lock_guard<std::mutex> lock(mutex_);

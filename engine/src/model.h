@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,14 @@ struct Posterior {
   FloatRows mu;
   FloatRows sigma;
 };
+
+// Rows of b after a's, field by field: how native::split_rows joins a split encode's halves.
+inline void append_rows(Posterior& a, Posterior&& b) {
+  a.mu.insert(a.mu.end(), std::make_move_iterator(b.mu.begin()),
+              std::make_move_iterator(b.mu.end()));
+  a.sigma.insert(a.sigma.end(), std::make_move_iterator(b.sigma.begin()),
+                 std::make_move_iterator(b.sigma.end()));
+}
 
 class Model {
  public:

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <iterator>
+#include <utility>
 #include <vector>
 
 namespace clipgen::engine::native {
@@ -36,10 +37,16 @@ constexpr long kMinSplitWork = 4'000'000;
 long min_split_work();
 void set_min_split_work(long work);
 
+// The halves joined in order: vectors by default; a batch type of another shape (a posterior's
+// mu and sigma) brings an append_rows of its own, found by argument-dependent lookup.
+template <class T>
+void append_rows(std::vector<T>& a, std::vector<T>&& b) {
+  a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+}
+
 // A batch call over rows [0, m) as two calls, rows [0, (m + 1) / 2) here and the rest through
 // try_run_both; as one call when work (multiply-adds of the whole batch) is below kMinSplitWork
-// or the helper is not free. call(from, to) returns a vector of rows; the halves are joined in
-// order.
+// or the helper is not free. call(from, to) returns the rows' results (see append_rows).
 template <class Rows, class Call>
 Rows split_rows(size_t m, long work, const Call& call) {
   const size_t half = (m + 1) / 2;
@@ -48,7 +55,7 @@ Rows split_rows(size_t m, long work, const Call& call) {
       !try_run_both([&] { a = call(0, half); }, [&] { b = call(half, m); })) {
     return call(0, m);
   }
-  a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+  append_rows(a, std::move(b));
   return a;
 }
 

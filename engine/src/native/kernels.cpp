@@ -230,19 +230,9 @@ CLIPGEN_INLINE void gemm_packed_impl(int m, int k, const float* x, int ldx, cons
     } else if (w.n - j >= 16) {
       column_block<1>(m, k, x, ldx, rows, 16, b, out + j, ldo);
     } else {
-      // The padded panel: 16 columns into a local block, of which the first n - j are kept.
-      const int keep = w.n - j;
-      for (int i = 0; i < m; i += 4) {
-        const int r = m - i < 4 ? m - i : 4;
-        float local[4 * 16] = {};
-        for (int rr = 0; rr < r; ++rr) {
-          std::memcpy(local + rr * 16, b ? b : out + (i + rr) * ldo + j, sizeof(float) * keep);
-        }
-        column_block<1>(r, k, x + i * ldx, ldx, rows, 16, nullptr, local, 16);
-        for (int rr = 0; rr < r; ++rr) {
-          std::memcpy(out + (i + rr) * ldo + j, local + rr * 16, sizeof(float) * keep);
-        }
-      }
+      // The zero-padded last panel: every 16-wide row read stays inside it.
+      column_tail(m, w.n - j, k, x, ldx, rows, 16, static_cast<long>(w.k - first_row) * 16, b,
+                  out + j, ldo);
     }
     panel += static_cast<long>(w.k) * width;
     j += width;

@@ -27,7 +27,6 @@ struct PackedWeight {
   ParamData data;
 
   static PackedWeight pack(const float* w, int k, int n, int ldw);
-  bool empty() const { return n == 0; }
 };
 
 // gemm against rows [first_row, first_row + k) of a packed weight (all n columns).

@@ -45,7 +45,6 @@ Cell Cell::load(const Weights& w, const std::string& prefix) {
   c.in = static_cast<int>(k.shape[0]) - c.units;
   if (c.units * 4 != k.shape[1] || c.in < 0) throw LayoutError{prefix + "kernel is not an LSTM"};
   c.w_x = k.data.data();
-  c.w_h = k.data.data() + static_cast<long>(c.in) * c.gates();
   c.bias_f.assign(b.data.begin(), b.data.end());
   for (int u = 2 * c.units; u < 3 * c.units; ++u) c.bias_f[u] += 1.0f;  // FORGET_BIAS
   c.packed = PackedWeight::pack(c.w_x, c.in + c.units, c.gates(), c.gates());

@@ -35,7 +35,6 @@ struct Dense {
 struct Cell {
   int in = 0, units = 0;
   const float* w_x = nullptr;  // [in, 4 units]: rows of it are one-hot inputs
-  const float* w_h = nullptr;  // [units, 4 units]
   std::vector<float> bias_f;
   PackedWeight packed;  // [in + units, 4 units] in column panels: what the products read
 
@@ -46,7 +45,8 @@ struct Cell {
   // first_row .. first_row + rows - 1 (one part of the step input, e.g. z).
   void project(int m, const float* x, int ldx, float* gates, int ldg, int first_row = 0,
                int rows = -1) const;
-  // Adds h * w_h to gates and updates c, h ([m][units] each) in place.
+  // Adds h times the kernel's last `units` rows to gates and updates c, h ([m][units] each) in
+  // place.
   void step(int m, float* gates, float* c, float* h) const;
 };
 

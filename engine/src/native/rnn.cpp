@@ -32,9 +32,8 @@ void Rnn::load_layers() {
     a.query = Dense::load(w, "attention.query.");
     a.output_projection = Dense::load(w, "attention.output_projection.");
     a.size = out;
-    a.attn_w = need(w, "attention.attn_w", out, out).data.data();
+    a.attn_w = PackedWeight::pack(need(w, "attention.attn_w", out, out).data.data(), out, out, out);
     a.attn_v = need(w, "attention.attn_v", out, -2).data.data();
-    a.attn_w_packed = PackedWeight::pack(a.attn_w, out, out, out);
     a.query_bias = w.attribute("attention.query_bias", 0) != 0;
     if (a.input_projection.in != input_size_ + out || a.input_projection.out != input_size_ ||
         a.query.in != 2 * rnn_.total_units() || a.query.out != out ||
@@ -134,7 +133,7 @@ struct Rnn::Run {
       std::copy(o, o + A, entry);
       std::fill(entry + A, entry + 2 * A, 0.0f);
     }
-    gemm_packed(m, A, output.data(), A, a.attn_w_packed, 0, nullptr, first + A,
+    gemm_packed(m, A, output.data(), A, a.attn_w, 0, nullptr, first + A,
                 static_cast<int>(row_stride));
     return output.data();
   }

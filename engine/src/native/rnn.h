@@ -27,8 +27,7 @@ class Rnn {
  private:
   struct Attention {
     Dense input_projection, query, output_projection;
-    const float* attn_w = nullptr;  // [A, A]
-    PackedWeight attn_w_packed;
+    PackedWeight attn_w;            // [A, A]
     const float* attn_v = nullptr;  // [A]
     int size = 0, length = 0;
     bool query_bias = false;
