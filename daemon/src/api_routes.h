@@ -21,7 +21,6 @@ struct ApiContext {
 void add_api_routes(Router& router, const ApiContext& context);
 
 // Runs one tool request through the queue, waiting at most the request timeout.
-Result<Reply> run_tool(const ApiContext& context, const std::string& tool,
-                       const nlohmann::json& body);
+Result<Reply> run_tool(const ApiContext& context, const std::string& tool, nlohmann::json body);
 
 }  // namespace clipgen::daemon

@@ -24,7 +24,8 @@ struct Reply {
   std::string text;  // the body already as JSON text (tool answers); wins over `body`
 };
 
-using RouteHandler = std::function<Result<Reply>(const Call&)>;
+// The call is the handler's own: a tool route moves the body on to its worker.
+using RouteHandler = std::function<Result<Reply>(Call&)>;
 
 struct Route {
   std::string method;
