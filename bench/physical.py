@@ -2,14 +2,20 @@
 
 Bandwidth limit: weight bytes that must be read per sequential step x steps, at 65 GB/s (the
 memory bandwidth the targets assume). Batched rows share a step's weights, so it does not grow
-with variations; the input rows of a first LSTM layer fed one-hot or a constant z are read once,
-not per step, and are left out.
+with variations. Rows of a kernel that multiply a one-hot input are a lookup (one row read), and
+rows that multiply an input known for every step ahead (an encoder's input, the binary counter)
+or a constant one (z, a conductor embedding) are read once per call, not per step: both are left
+out of the per-step bytes.
 
-Arithmetic floor: every batch row multiplies every one of those weights (2 flops each), at the
-GFLOP/s one core sustains on a sampling-step product (`clipgen_bench peak`, measured in the same
-run). Input projections of dense inputs are left out, so the floor is on the low side. With a
-handful of rows it is above the bandwidth limit: these weights sit in L2/L3, and the products are
-bound by the core's multiply-adds, not by memory.
+Arithmetic floor: 2 flops for every multiply-add a batch row cannot avoid, at the GFLOP/s one
+core sustains on a sampling-step product (`clipgen_bench peak`, measured in the same run). That
+is every weight row that multiplies a dense input, once per step and row: recurrent rows, the
+upper layers, the output layer, the attention layers, and the dense inputs (a GrooVAE decoder's
+previous output, a GrooVAE or drum-roll encoder's input, the attention's mix, the binary
+counter). One-hot inputs (lookups) and constant ones (z) are left out. With a handful of rows
+the floor is above the bandwidth limit: these weights sit in L2/L3, and the products are bound
+by the core's multiply-adds, not by memory. Elementwise work (sigmoid, tanh, softmax, sampling)
+is not counted.
 """
 import os
 from typing import Dict, List, Optional
@@ -17,91 +23,130 @@ from typing import Dict, List, Optional
 BANDWIDTH = 65e9  # bytes/s
 CONTINUE_VARIATIONS = 4
 PRIMER_STEPS = 32  # inputs.py primers are 2 bars
+FLOAT = 4  # bytes of an fp32 weight
 
 
 def _params(pt: str) -> Dict[str, tuple]:
     import torch
     m = torch.jit.load(pt, map_location="cpu")
-    return {k: (tuple(v.shape), v.element_size()) for k, v in m.state_dict().items()}
+    return {k: tuple(v.shape) for k, v in m.state_dict().items()}
 
 
-def _bytes(shape_size: tuple) -> int:
-    shape, size = shape_size
+def _size(shape: tuple) -> int:
     n = 1
     for d in shape:
         n *= d
-    return n * size
+    return n
 
 
-def _stack(p: Dict[str, tuple], prefix: str) -> int:
-    """Per-step bytes of an LSTM stack: h rows of cell 0, whole kernels of the others."""
+class Pass:
+    """One sequential pass: `read` weights read per step (bandwidth), `mul` weights each row
+    multiplies per step (arithmetic), `steps` sequential steps, `rows` batch rows."""
+
+    def __init__(self, read: int, mul: int, steps: int, rows: int):
+        self.read, self.mul, self.steps, self.rows = read, mul, steps, rows
+
+
+def _units(p, kernel: str) -> int:
+    return p[kernel][1] // 4
+
+
+def _stack(p, prefix: str, dense_in: int = 0) -> int:
+    """Weights an LSTM stack multiplies per step and row: cell 0's recurrent rows and its
+    `dense_in` input rows, every row of the other cells (their input is the layer below)."""
     total, k = 0, 0
     while f"{prefix}cells.{k}.kernel" in p:
-        shape, size = p[f"{prefix}cells.{k}.kernel"]
-        units = shape[1] // 4
-        total += (units if k == 0 else shape[0]) * shape[1] * size
+        rows, cols = p[f"{prefix}cells.{k}.kernel"]
+        total += ((cols // 4 + dense_in) if k == 0 else rows) * cols
         k += 1
     return total
 
 
-def _bidi(p: Dict[str, tuple], prefix: str) -> int:
-    total = 0
+def _bidi(p, prefix: str, dense: bool):
+    """(recurrent weights, input weights multiplied when the input is dense) of a bidirectional
+    layer, both directions."""
+    rec, inp = 0, 0
     for d in ("fw", "bw"):
-        shape, size = p[f"{prefix}{d}.kernel"]
-        total += (shape[1] // 4) * shape[1] * size
-    return total
+        rows, cols = p[f"{prefix}{d}.kernel"]
+        rec += (cols // 4) * cols
+        inp += (rows - cols // 4) * cols if dense else 0
+    return rec, inp
 
 
-def _decode_bytes(p, meta) -> int:
-    steps = meta["converter"]["numSteps"]
-    per = _stack(p, "decoder.core.rnn.") + _bytes(p["decoder.core.output_projection.kernel"])
-    total = steps * per
-    segments = meta["converter"].get("numSegments", 0)
+def _encode(p, meta, rows: int) -> List[Pass]:
+    conv = meta["converter"]
+    steps = conv["numSteps"]
+    dense = conv["type"] != "melody"  # melody inputs are one-hot; drum rolls and grooves dense
+    segments = conv.get("numSegments", 0)
     if segments:
-        total += segments * _stack(p, "decoder.conductor.")
-    return total
+        rec0, in0 = _bidi(p, "encoder.level0.", dense)
+        rec1, in1 = _bidi(p, "encoder.level1.", True)  # level 0's outputs
+        # Level 0 runs every segment as its own batch row.
+        return [Pass(rec0, rec0 + in0, steps // segments, rows * segments),
+                Pass(rec1, rec1 + in1, segments, rows)]
+    rec, inp = _bidi(p, "encoder.rnn.", dense)
+    return [Pass(rec, rec + inp, steps, rows)]
 
 
-def _encode_bytes(p, meta) -> int:
-    steps = meta["converter"]["numSteps"]
-    segments = meta["converter"].get("numSegments", 0)
+def _decode(p, meta, rows: int) -> List[Pass]:
+    conv = meta["converter"]
+    steps = conv["numSteps"]
+    out = _size(p["decoder.core.output_projection.kernel"])
+    # A GrooVAE decoder's input is its previous (dense) output; the others' a one-hot class.
+    dense_in = p["decoder.core.output_projection.kernel"][1] if conv["type"] == "groove" else 0
+    per = _stack(p, "decoder.core.rnn.", dense_in) + out
+    passes = [Pass(per, per, steps, rows)]
+    segments = conv.get("numSegments", 0)
     if segments:
-        return (steps // segments) * _bidi(p, "encoder.level0.") + \
-            segments * _bidi(p, "encoder.level1.")
-    return steps * _bidi(p, "encoder.rnn.")
+        cond = _stack(p, "decoder.conductor.")
+        passes.append(Pass(cond, cond, segments, rows))
+    return passes
 
 
-def _rnn_step_bytes(p) -> int:
-    total = _stack(p, "rnn.") + _bytes(p["fully_connected.kernel"])
-    for k, v in p.items():
-        if k.startswith("attention.") and len(v[0]) >= 1:
-            total += _bytes(v)
-    return total
+def _rnn_step(p) -> tuple:
+    """(weights read, weights multiplied per row) of a MusicRNN step."""
+    units0 = _units(p, "rnn.cells.0.kernel")
+    classes = p["fully_connected.kernel"][1]
+    ip = p.get("attention.input_projection.kernel", (0, 0))
+    if ip[0]:
+        # The attention mix rows of its input projection (the one-hot rows are a lookup) and the
+        # first cell's whole input, the projection's output.
+        attention = (ip[0] - ip[1]) * ip[1]
+        for k in ("attention.attn_w", "attention.attn_v", "attention.query.kernel",
+                  "attention.output_projection.kernel"):
+            attention += _size(p[k])
+        mul = _stack(p, "rnn.", ip[1]) + _size(p["fully_connected.kernel"]) + attention
+        return mul, mul
+    # The first cell's input: one-hot class rows, then aux inputs (the binary counter), which
+    # are known for every step and projected in one product per call.
+    aux = p["rnn.cells.0.kernel"][0] - units0 - classes
+    read = _stack(p, "rnn.") + _size(p["fully_connected.kernel"])
+    return read, read + aux * p["rnn.cells.0.kernel"][1]
 
 
-def _phases(p: Dict[str, tuple], meta: Dict, work: str) -> Optional[List[tuple]]:
-    """[(bytes per pass, batch rows)] of the work's sequential passes."""
+def _passes(p: Dict[str, tuple], meta: Dict, work: str) -> Optional[List[Pass]]:
     n = int(work.lstrip("abcdefghijklmnopqrstuvwxyz") or 0)
     if work.startswith("sample"):
-        return [(_decode_bytes(p, meta), n)]
+        return _decode(p, meta, n)
     if work.startswith("interpolate"):
-        return [(_encode_bytes(p, meta), 2), (_decode_bytes(p, meta), n)]
+        return _encode(p, meta, 2) + _decode(p, meta, n)
     if work.startswith(("groove", "drumify")):
         windows = max(1, n * 16 // meta["converter"]["numSteps"])  # n bars, 16 steps a bar
-        return [(_encode_bytes(p, meta), windows), (_decode_bytes(p, meta), windows)]
+        return _encode(p, meta, windows) + _decode(p, meta, windows)
     if work.startswith("continue"):
-        return [((PRIMER_STEPS + n) * _rnn_step_bytes(p), CONTINUE_VARIATIONS)]
+        read, mul = _rnn_step(p)
+        return [Pass(read, mul, PRIMER_STEPS + n, CONTINUE_VARIATIONS)]
     return None
 
 
 def work_limit_ms(p: Dict[str, tuple], meta: Dict, work: str,
                   gflops: float = 0.0) -> Optional[Dict[str, float]]:
     """{"bandwidth": ms, "arithmetic": ms (0 without gflops), "limit": the larger}."""
-    phases = _phases(p, meta, work)
-    if phases is None:
+    passes = _passes(p, meta, work)
+    if passes is None:
         return None
-    bandwidth = sum(b for b, _ in phases) / BANDWIDTH * 1000.0
-    flops = sum(2.0 * (b / 4) * rows for b, rows in phases)  # fp32: 4 bytes a weight
+    bandwidth = sum(x.read * FLOAT * x.steps for x in passes) / BANDWIDTH * 1000.0
+    flops = sum(2.0 * x.mul * x.steps * x.rows for x in passes)
     arithmetic = flops / (gflops * 1e9) * 1000.0 if gflops > 0 else 0.0
     return {"bandwidth": bandwidth, "arithmetic": arithmetic, "limit": max(bandwidth, arithmetic)}
 
