@@ -359,8 +359,9 @@ def table(case, note, meta, works, res, limits) -> str:
         lines.append(row(WORK_TEXT[w], res, w, limits.get(w)))
     lines.append("")
     lines.append("Times: median / p90 ms. Bandwidth limit: weight bytes read per sequential step "
-                 "x steps / 65 GB/s; arithmetic floor: 2 flops per weight per batch row at the "
-                 "measured peak of one core; physical limit: the larger of the two, taken against "
+                 "x steps / 65 GB/s; arithmetic floor: 2 flops per multiply-add a batch row cannot "
+                 "avoid (dense inputs included, one-hot lookups left out) at the measured peak of "
+                 "one core; physical limit: the larger of the two, taken against "
                  "the engine kept to one thread (`--native-threads 1`). The engine and HTTP "
                  "columns are the defaults: batches of enough work split over two threads.")
     return "\n".join(lines) + "\n"
