@@ -228,5 +228,32 @@ TEST(NativeLayers, LayoutErrorsNameTheParameter) {
   EXPECT_FLOAT_EQ(s.first().bias_f[3], 0.0f);
 }
 
+// Layers keep packed copies, plus row-major input rows only where asked for; after that the
+// model's own row-major matrices are freed and a step still reads the same numbers.
+TEST(NativeLayers, InputRowsAreKeptOnlyWhereAskedAndMatricesCanBeFreed) {
+  CLIPGEN_REQUIRE_ISA();
+  Weights w;
+  ParamData kernel(10 * 8);
+  for (size_t i = 0; i < kernel.size(); ++i) kernel[i] = 0.01f * static_cast<float>(i);
+  w.params["rnn.cells.0.kernel"] = Param{{10, 8}, kernel};
+  w.params["rnn.cells.0.bias"] = Param{{8}, ParamData(8, 0.5f)};
+  const Stack plain = Stack::load(w, "rnn.");
+  EXPECT_EQ(plain.first().w_x(), nullptr);
+  const Stack lookups = Stack::load(w, "rnn.", /*input_rows=*/true);
+  ASSERT_NE(lookups.first().w_x(), nullptr);
+  for (int i = 0; i < 8 * 8; ++i) ASSERT_EQ(lookups.first().w_x()[i], kernel[i]) << i;
+  w.free_matrices();
+  EXPECT_TRUE(w.find("rnn.cells.0.kernel")->data.empty());
+  EXPECT_EQ(w.find("rnn.cells.0.kernel")->shape, (std::vector<int64_t>{10, 8}));
+  EXPECT_EQ(w.find("rnn.cells.0.bias")->data.size(), 8u);
+  // Row 3 of the kernel through the packed copy equals the kept row-major row.
+  std::vector<float> x(8, 0.0f), g(8, 0.0f);
+  x[3] = 1.0f;
+  lookups.first().project(1, x.data(), 8, g.data(), 8);
+  for (int k = 0; k < 8; ++k) {
+    EXPECT_FLOAT_EQ(g[k], lookups.first().bias_f[k] + lookups.first().w_x()[3 * 8 + k]) << k;
+  }
+}
+
 }  // namespace
 }  // namespace clipgen::engine::native

@@ -22,14 +22,15 @@ namespace {
 constexpr int kVector = -2;  // need(): a 1-D parameter
 }
 
-Dense Dense::load(const Weights& w, const std::string& prefix) {
+Dense Dense::load(const Weights& w, const std::string& prefix, int lookup_rows) {
   Dense d;
   const Param& k = need(w, prefix + "kernel", -1, -1);
   d.in = static_cast<int>(k.shape[0]);
   d.out = static_cast<int>(k.shape[1]);
-  d.kernel = k.data.data();
+  if (lookup_rows < 0 || lookup_rows > d.in) throw LayoutError{prefix + "kernel is too small"};
   d.bias = need(w, prefix + "bias", d.out, kVector).data.data();
-  d.packed = PackedWeight::pack(d.kernel, d.in, d.out, d.out);
+  d.packed = PackedWeight::pack(k.data.data(), d.in, d.out, d.out);
+  d.lookup.assign(k.data.begin(), k.data.begin() + static_cast<long>(lookup_rows) * d.out);
   return d;
 }
 
@@ -37,17 +38,19 @@ void Dense::apply(int m, const float* x, int ldx, float* y, int ldy) const {
   gemm_packed(m, in, x, ldx, packed, 0, bias, y, ldy);
 }
 
-Cell Cell::load(const Weights& w, const std::string& prefix) {
+Cell Cell::load(const Weights& w, const std::string& prefix, bool input_rows) {
   Cell c;
   const Param& k = need(w, prefix + "kernel", -1, -1);
   const Param& b = need(w, prefix + "bias", static_cast<int>(k.shape[1]), kVector);
   c.units = static_cast<int>(k.shape[1] / 4);
   c.in = static_cast<int>(k.shape[0]) - c.units;
   if (c.units * 4 != k.shape[1] || c.in < 0) throw LayoutError{prefix + "kernel is not an LSTM"};
-  c.w_x = k.data.data();
   c.bias_f.assign(b.data.begin(), b.data.end());
   for (int u = 2 * c.units; u < 3 * c.units; ++u) c.bias_f[u] += 1.0f;  // FORGET_BIAS
-  c.packed = PackedWeight::pack(c.w_x, c.in + c.units, c.gates(), c.gates());
+  c.packed = PackedWeight::pack(k.data.data(), c.in + c.units, c.gates(), c.gates());
+  if (input_rows) {
+    c.x_rows.assign(k.data.begin(), k.data.begin() + static_cast<long>(c.in) * c.gates());
+  }
   return c;
 }
 
@@ -61,10 +64,11 @@ void Cell::step(int m, float* g, float* c, float* h) const {
   lstm_update(m, units, g, c, h);
 }
 
-Stack Stack::load(const Weights& w, const std::string& prefix) {
+Stack Stack::load(const Weights& w, const std::string& prefix, bool input_rows) {
   Stack s;
   for (int i = 0; w.find(prefix + "cells." + std::to_string(i) + ".kernel"); ++i) {
-    s.cells.push_back(Cell::load(w, prefix + "cells." + std::to_string(i) + "."));
+    s.cells.push_back(
+        Cell::load(w, prefix + "cells." + std::to_string(i) + ".", input_rows && i == 0));
     if (i > 0 && s.cells[i].in != s.cells[i - 1].units) {
       throw LayoutError{prefix + "cells do not chain"};
     }

@@ -21,11 +21,13 @@ const Param& need(const Weights& w, const std::string& name, int rows, int cols)
 
 struct Dense {
   int in = 0, out = 0;
-  const float* kernel = nullptr;  // [in, out]
-  const float* bias = nullptr;    // [out]
-  PackedWeight packed;            // kernel, in column panels: what the products read
+  const float* bias = nullptr;  // [out]
+  PackedWeight packed;          // the kernel [in, out] in column panels: what the products read
+  // The kernel's first `lookup_rows` rows, row-major, for one-hot inputs (rows read, not
+  // multiplied); empty unless asked for. The rest of the row-major kernel is not kept.
+  ParamData lookup;
 
-  static Dense load(const Weights& w, const std::string& prefix);
+  static Dense load(const Weights& w, const std::string& prefix, int lookup_rows = 0);
   // y[m][out] = x[m][in] * kernel + bias.
   void apply(int m, const float* x, int ldx, float* y, int ldy) const;
   long weights() const { return static_cast<long>(in) * out; }
@@ -34,14 +36,18 @@ struct Dense {
 // One TFLSTMCell: kernel [in + units, 4 units]; bias_f is the bias with the forget bias added.
 struct Cell {
   int in = 0, units = 0;
-  const float* w_x = nullptr;  // [in, 4 units]: rows of it are one-hot inputs
   std::vector<float> bias_f;
   PackedWeight packed;  // [in + units, 4 units] in column panels: what the products read
+  // The input rows [in, 4 units] row-major, for one-hot inputs, controls and the binary
+  // counter (rows read, or products once per call); empty unless asked for at load. The
+  // recurrent rows are kept packed only.
+  ParamData x_rows;
 
-  static Cell load(const Weights& w, const std::string& prefix);
+  static Cell load(const Weights& w, const std::string& prefix, bool input_rows = false);
   int gates() const { return 4 * units; }
+  const float* w_x() const { return x_rows.empty() ? nullptr : x_rows.data(); }
   long weights() const { return static_cast<long>(in + units) * gates(); }
-  // gates[m][4u] = bias_f + x[m][in] * w_x; with first_row/rows, x holds only input elements
+  // gates[m][4u] = bias_f + x[m][in] * kernel[:in]; with first_row/rows, x holds only input elements
   // first_row .. first_row + rows - 1 (one part of the step input, e.g. z).
   void project(int m, const float* x, int ldx, float* gates, int ldg, int first_row = 0,
                int rows = -1) const;
@@ -59,7 +65,8 @@ struct StackState {
 struct Stack {
   std::vector<Cell> cells;
 
-  static Stack load(const Weights& w, const std::string& prefix);
+  // input_rows: the first cell keeps its input rows row-major (Cell::x_rows).
+  static Stack load(const Weights& w, const std::string& prefix, bool input_rows = false);
   int total_units() const;
   // Weights one step reads beyond the first cell's input rows (a row selection, or projected
   // once per call): a step's multiply-adds per batch row.

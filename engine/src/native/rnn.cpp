@@ -12,6 +12,7 @@ std::unique_ptr<Rnn> Rnn::build(Weights weights) {
   std::unique_ptr<Rnn> r(new Rnn());
   r->weights_ = std::move(weights);
   r->load_layers();
+  r->weights_.free_matrices();
   return r;
 }
 
@@ -21,14 +22,17 @@ void Rnn::load_layers() {
   control_size_ = static_cast<int>(w.attribute("control_size", 0));
   aux_bits_ = static_cast<int>(w.attribute("aux_bits", 0));
   input_size_ = control_size_ + num_classes_ + aux_bits_;
-  rnn_ = Stack::load(w, "rnn.");
+  const int length = static_cast<int>(w.attribute("attn_length", 0));
+  // The layer that reads the step input keeps its input rows row-major (one-hot rows, controls,
+  // the binary counter): the first cell, or the attention's input projection.
+  rnn_ = Stack::load(w, "rnn.", /*input_rows=*/length <= 0);
   fully_connected_ = Dense::load(w, "fully_connected.");
   const int out = rnn_.cells.back().units;
-  const int length = static_cast<int>(w.attribute("attn_length", 0));
   if (length > 0) {
     Attention a;
     a.length = length;
-    a.input_projection = Dense::load(w, "attention.input_projection.");
+    a.input_projection =
+        Dense::load(w, "attention.input_projection.", input_size_);
     a.query = Dense::load(w, "attention.query.");
     a.output_projection = Dense::load(w, "attention.output_projection.");
     a.size = out;
@@ -172,7 +176,8 @@ IntRows Rnn::generate(const IntRows& primer, const Rows* controls, int steps, do
   }
   // The first layer that reads the step input: the attention input projection, else the first
   // cell (its bias with the forget bias).
-  const float* rows = attention_ ? attention_->input_projection.kernel : rnn_.first().w_x;
+  const float* rows =
+      attention_ ? attention_->input_projection.lookup.data() : rnn_.first().w_x();
   const int n = attention_ ? input_size_ : rnn_.first().gates();
   const float* bias = attention_ ? attention_->input_projection.bias : rnn_.first().bias_f.data();
   // fixed[b][i]: bias + controls[i+1] + binary counter(i+1), all steps at once ([1][count] when

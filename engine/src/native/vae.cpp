@@ -31,7 +31,7 @@ std::vector<float> flatten(const Rows& rows, size_t width, const char* what) {
   return out;
 }
 
-// The cell's input projection of `rows` inputs: one-hot classes (rows of w_x) or dense
+// The cell's input projection of `rows` inputs: one-hot classes (rows of w_x()) or dense
 // [rows][width]. Returns [rows][4u].
 std::vector<float> project_inputs(const Cell& cell, int rows, const int64_t* classes,
                                   const float* dense, int width) {
@@ -45,7 +45,7 @@ std::vector<float> project_inputs(const Cell& cell, int rows, const int64_t* cla
   for (int i = 0; i < rows; ++i) {
     const int64_t c = classes[i];
     if (c < 0 || c >= cell.in) throw std::invalid_argument("encode: class out of range");
-    const float* w = cell.w_x + c * g;
+    const float* w = cell.w_x() + c * g;
     float* o = out.data() + static_cast<long>(i) * g;
     for (int k = 0; k < g; ++k) o[k] = cell.bias_f[k] + w[k];
   }
@@ -73,8 +73,8 @@ float softplus(float x) {
 
 }  // namespace
 
-BiLstm BiLstm::load(const Weights& w, const std::string& prefix) {
-  BiLstm b{Cell::load(w, prefix + "fw."), Cell::load(w, prefix + "bw.")};
+BiLstm BiLstm::load(const Weights& w, const std::string& prefix, bool input_rows) {
+  BiLstm b{Cell::load(w, prefix + "fw.", input_rows), Cell::load(w, prefix + "bw.", input_rows)};
   if (b.fw.in != b.bw.in || b.fw.units != b.bw.units) {
     throw LayoutError{prefix + " directions differ in shape"};
   }
@@ -109,7 +109,7 @@ void BiLstm::run(int m, int steps, const std::vector<float>& xw_f, const std::ve
 
 CoreDecoder CoreDecoder::load(const Weights& w, const std::string& prefix, bool groove) {
   CoreDecoder d;
-  d.rnn = Stack::load(w, prefix + "rnn.");
+  d.rnn = Stack::load(w, prefix + "rnn.", /*input_rows=*/true);  // the previous class's row
   d.z_to_initial_state = Dense::load(w, prefix + "z_to_initial_state.");
   d.output_projection = Dense::load(w, prefix + "output_projection.");
   d.outputs = d.output_projection.out;
@@ -147,7 +147,7 @@ void CoreDecoder::decode_classes(int m, const float* z, int steps, double temper
       float* x = xw.data() + static_cast<long>(r) * g;
       const float* zr = zw.data() + static_cast<long>(r) * g;
       if (prev[r] >= 0) {
-        const float* row = c0.w_x + static_cast<long>(prev[r]) * g;
+        const float* row = c0.w_x() + static_cast<long>(prev[r]) * g;
         for (int k = 0; k < g; ++k) x[k] = zr[k] + row[k];
       } else {
         std::copy(zr, zr + g, x);
@@ -203,6 +203,7 @@ std::unique_ptr<Vae> Vae::build(Weights weights, const std::string& kind) {
   v->weights_ = std::move(weights);
   v->groove_ = kind == "groovae";
   v->load_layers();
+  v->weights_.free_matrices();
   return v;
 }
 
@@ -213,9 +214,9 @@ void Vae::load_layers() {
   roll_input_ = w.attribute("roll_input", 0) != 0;
   magenta_js_roll_ = w.attribute("magenta_js_roll", 0) != 0;
   if (w.find("encoder.rnn.fw.kernel")) {
-    level0_ = BiLstm::load(w, "encoder.rnn.");
+    level0_ = BiLstm::load(w, "encoder.rnn.", /*input_rows=*/true);  // one-hot melody steps
   } else {
-    level0_ = BiLstm::load(w, "encoder.level0.");
+    level0_ = BiLstm::load(w, "encoder.level0.", /*input_rows=*/true);
     level1_ = BiLstm::load(w, "encoder.level1.");
     num_segments_ = static_cast<int>(w.attribute("encoder.num_segments", 0));
     if (num_segments_ < 1 || num_steps_ % num_segments_ != 0 ||

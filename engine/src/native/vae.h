@@ -19,7 +19,8 @@ using IntRows = std::vector<std::vector<int64_t>>;
 // Bidirectional LSTM over full-length sequences: concat(final fw h, final bw h).
 struct BiLstm {
   Cell fw, bw;
-  static BiLstm load(const Weights& w, const std::string& prefix);
+  // input_rows: keep the input rows row-major for one-hot steps (Cell::x_rows).
+  static BiLstm load(const Weights& w, const std::string& prefix, bool input_rows = false);
   // xw_f, xw_b: the cells' input projections [m][steps][4u]; out [m][2u].
   void run(int m, int steps, const std::vector<float>& xw_f, const std::vector<float>& xw_b,
            float* out, int ldo) const;

@@ -48,6 +48,12 @@ const Param* Weights::find(const std::string& name) const {
   return it == params.end() ? nullptr : &it->second;
 }
 
+void Weights::free_matrices() {
+  for (auto& [name, p] : params) {
+    if (p.shape.size() >= 2) ParamData().swap(p.data);
+  }
+}
+
 int64_t Weights::attribute(const std::string& name, int64_t fallback) const {
   auto it = attributes.find(name);
   return it == attributes.end() ? fallback : it->second;

@@ -40,6 +40,10 @@ struct Weights {
   std::map<std::string, int64_t> attributes;  // int and bool attributes: "attn_length", ...
 
   const Param* find(const std::string& name) const;
+  // Frees the data of every matrix (kernels, attn_w), keeping shapes: once the layers are
+  // built they read packed copies and the row-major rows they asked for, and only vectors
+  // (biases, attn_v) are read from here. The model's resident size drops by a copy.
+  void free_matrices();
   // Attribute or `fallback` when absent.
   int64_t attribute(const std::string& name, int64_t fallback) const;
 };
