@@ -161,6 +161,9 @@ std::unique_ptr<Model> Model::load(const std::string& path, const std::string& d
         m->impl_->rnn = native::Rnn::build(std::move(weights));
       }
       m->info_.runtime = "native";
+      // Every call now runs natively: the TorchScript module's tensors and graphs would be a
+      // second copy of the model in memory.
+      m->impl_->module = torch::jit::Module();
     } catch (const native::LayoutError& e) {
       m->info_.runtime_note = "native runtime unavailable: " + e.message;
     } catch (const std::exception& e) {
