@@ -23,8 +23,9 @@ struct Dense {
   int in = 0, out = 0;
   const float* bias = nullptr;  // [out]
   PackedWeight packed;          // the kernel [in, out] in column panels: what the products read
-  // The kernel's first `lookup_rows` rows, row-major, for one-hot inputs (rows read, not
-  // multiplied); empty unless asked for. The rest of the row-major kernel is not kept.
+  // The kernel's first `lookup_rows` rows, row-major, for one-hot classes, controls and the
+  // binary counter (rows read, or multiplied once per call); empty unless asked for. The rest
+  // of the row-major kernel is not kept.
   ParamData lookup;
 
   static Dense load(const Weights& w, const std::string& prefix, int lookup_rows = 0);
@@ -47,8 +48,8 @@ struct Cell {
   int gates() const { return 4 * units; }
   const float* w_x() const { return x_rows.empty() ? nullptr : x_rows.data(); }
   long weights() const { return static_cast<long>(in + units) * gates(); }
-  // gates[m][4u] = bias_f + x[m][in] * kernel[:in]; with first_row/rows, x holds only input elements
-  // first_row .. first_row + rows - 1 (one part of the step input, e.g. z).
+  // gates[m][4u] = bias_f + x[m][in] * the kernel's input rows; with first_row/rows, x holds
+  // only input elements first_row .. first_row + rows - 1 (one part of the step input, e.g. z).
   void project(int m, const float* x, int ldx, float* gates, int ldg, int first_row = 0,
                int rows = -1) const;
   // Adds h times the kernel's last `units` rows to gates and updates c, h ([m][units] each) in

@@ -31,8 +31,7 @@ void Rnn::load_layers() {
   if (length > 0) {
     Attention a;
     a.length = length;
-    a.input_projection =
-        Dense::load(w, "attention.input_projection.", input_size_);
+    a.input_projection = Dense::load(w, "attention.input_projection.", input_size_);
     a.query = Dense::load(w, "attention.query.");
     a.output_projection = Dense::load(w, "attention.output_projection.");
     a.size = out;
@@ -176,8 +175,7 @@ IntRows Rnn::generate(const IntRows& primer, const Rows* controls, int steps, do
   }
   // The first layer that reads the step input: the attention input projection, else the first
   // cell (its bias with the forget bias).
-  const float* rows =
-      attention_ ? attention_->input_projection.lookup.data() : rnn_.first().w_x();
+  const float* rows = attention_ ? attention_->input_projection.lookup.data() : rnn_.first().w_x();
   const int n = attention_ ? input_size_ : rnn_.first().gates();
   const float* bias = attention_ ? attention_->input_projection.bias : rnn_.first().bias_f.data();
   // fixed[b][i]: bias + controls[i+1] + binary counter(i+1), all steps at once ([1][count] when

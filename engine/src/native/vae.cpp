@@ -109,7 +109,8 @@ void BiLstm::run(int m, int steps, const std::vector<float>& xw_f, const std::ve
 
 CoreDecoder CoreDecoder::load(const Weights& w, const std::string& prefix, bool groove) {
   CoreDecoder d;
-  d.rnn = Stack::load(w, prefix + "rnn.", /*input_rows=*/true);  // the previous class's row
+  // One-hot decoders read the previous class's row; a GrooVAE multiplies its previous output.
+  d.rnn = Stack::load(w, prefix + "rnn.", /*input_rows=*/!groove);
   d.z_to_initial_state = Dense::load(w, prefix + "z_to_initial_state.");
   d.output_projection = Dense::load(w, prefix + "output_projection.");
   d.outputs = d.output_projection.out;
