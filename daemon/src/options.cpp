@@ -102,8 +102,8 @@ const std::vector<OptionSpec>& option_specs() {
       {"runtime", "CLIPGEN_RUNTIME", "NAME", "auto",
        "auto (the native runtime on the CPU) or torchscript", false},
       {"native-threads", "CLIPGEN_NATIVE_THREADS", "N", "0",
-       "threads one request's variations share on the native runtime: 0 = auto (2 on a "
-       "machine with two cores or more), 1 or 2",
+       "threads one request's variations share on the native runtime, and that load the "
+       "models at start: 0 = auto (2 on a machine with two cores or more), 1 or 2",
        false},
       {"api-key", "CLIPGEN_API_KEY", "KEY", "none",
        "require 'Authorization: Bearer KEY' or 'X-API-Key: KEY' (prefer the variable: flags "

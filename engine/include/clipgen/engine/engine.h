@@ -23,7 +23,8 @@ struct EngineOptions {
   std::string runtime = "auto";
   // Threads one request's batch rows (variations, interpolation steps, groove windows) use on
   // the native runtime: 0 = auto (2 where the machine has two cores or more), 1 or 2. The
-  // second thread is process-wide and only taken when idle (docs/performance.md).
+  // second thread is process-wide and only taken when idle (docs/performance.md). open()
+  // loads the folder's files on as many threads.
   int native_threads = 0;
 };
 
