@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "clipgen/engine/engine.h"
+#include "clipgen/engine/requests.h"
 #include "model_test_util.h"
 
 namespace clipgen::engine {
@@ -118,6 +119,45 @@ TEST_F(BrokenFolder, TwoLoadingThreadsGiveTheSameListAsOne) {
     EXPECT_EQ(lists[1][i].status, lists[0][i].status) << i;
     EXPECT_EQ(lists[1][i].reason, lists[0][i].reason) << i;
     EXPECT_EQ(lists[1][i].runtime, lists[0][i].runtime) << i;
+  }
+}
+
+// Repeated two-thread opens of every fixture (native, then TorchScript): each must load the
+// same models and answer a fixed-seed Generate exactly as a one-thread open does, so a race
+// between the loading threads (TorchScript import, packing, warm-up calls) shows up here.
+TEST(EngineLoad, TwoLoadingThreadsGiveTheSameAnswersAsOne) {
+  CLIPGEN_REQUIRE_FIXTURES();
+  auto answers = [](const Engine& e) {
+    std::string out;
+    for (const auto& m : e.models()) out += m.id + " " + m.status + " " + m.runtime + "\n";
+    for (Kind kind : {Kind::kMelody, Kind::kDrums}) {
+      GenerateRequest g;
+      g.kind = kind;
+      g.variations = 2;
+      g.seed = 7;
+      auto r = e.generate(g);
+      if (!r.ok()) return out + r.error().message;
+      r.value().elapsed_ms = 0.0;
+      out += to_json_string(r.value());
+    }
+    return out;
+  };
+  for (const char* runtime : {"auto", "torchscript"}) {
+    EngineOptions o;
+    o.models_dir = fixture_dir();
+    o.device = "cpu";
+    o.runtime = runtime;
+    o.native_threads = 1;
+    auto one = Engine::open(o);
+    ASSERT_TRUE(one.ok()) << one.error().message;
+    const std::string want = answers(*one.value());
+    ASSERT_NE(want.find("\"sequences\""), std::string::npos) << want;
+    o.native_threads = 2;
+    for (int i = 0; i < 5; ++i) {
+      auto two = Engine::open(o);
+      ASSERT_TRUE(two.ok()) << two.error().message;
+      ASSERT_EQ(answers(*two.value()), want) << runtime << ", open " << i;
+    }
   }
 }
 
