@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 
+#include "clipgen/protocol/json_text.h"
 #include "text.h"
 
 namespace clipgen::daemon {
@@ -103,7 +104,7 @@ Result<nlohmann::json> parse_json_body(std::string_view body) {
                      " levels deep; a ClipGen request needs only a few"};
   }
   try {
-    return nlohmann::json::parse(body.begin(), body.end());
+    return protocol::parse_json(body);  // nlohmann's parser, words and all, past the fast path
   } catch (const nlohmann::json::parse_error& e) {
     return Error{ErrorKind::kInvalidRequest, "body is not valid JSON: " + parse_reason(e.what()) +
                                                  " at byte " + std::to_string(e.byte)};

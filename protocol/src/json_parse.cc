@@ -10,6 +10,7 @@
 #include <string>
 
 #include "clipgen/protocol/json.h"
+#include "clipgen/protocol/json_text.h"
 #include "number_format.h"
 #include "problem_list.h"
 
@@ -367,7 +368,7 @@ Result<NoteSequence> parse_note_sequence(const json& j, const ParseOptions& opti
 Result<NoteSequence> parse_note_sequence(std::string_view json_text, const ParseOptions& options) {
   json j;
   try {
-    j = json::parse(json_text.begin(), json_text.end());
+    j = parse_json(json_text);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     std::string what = e.what();
     // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep line/column and reason.

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=${CLIPGEN_FUZZ_BUILD_DIR:-$repo/build-fuzz}
 seconds=${CLIPGEN_FUZZ_SECONDS:-60}
-targets=(note_sequence_json midi_read midi_roundtrip tool_request)
+targets=(note_sequence_json midi_read midi_roundtrip tool_request json_text)
 
 # Per target: largest input and extra read-only seed folders.
 max_len() {
@@ -26,12 +26,13 @@ max_len() {
 extra_seeds() {
   case $1 in
     midi_read) [ -d "$repo/tests/data/midi" ] && echo "$repo/tests/data/midi" ;;
+    json_text) echo "$here/corpus/note_sequence_json" ;;
   esac
   return 0
 }
 dict() {
   case $1 in
-    note_sequence_json | tool_request) echo "-dict=$here/dict/note_sequence.dict" ;;
+    note_sequence_json | tool_request | json_text) echo "-dict=$here/dict/note_sequence.dict" ;;
     midi_read) echo "-dict=$here/dict/midi.dict" ;;
   esac
 }
