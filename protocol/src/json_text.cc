@@ -105,15 +105,33 @@ class FastReader {
     return true;
   }
 
-  bool object(json& out, int depth) {
-    ++p_;  // '{'
-    out = json::object();
+  // Past the opening bracket: true when the container closes at once (empty).
+  bool closes_at_once(char close) {
+    ++p_;
     skip_space();
-    if (at('}')) {
+    if (!at(close)) return false;
+    ++p_;
+    return true;
+  }
+
+  // After an item: a comma (another item follows: *more) or the closing bracket.
+  bool item_end(char close, bool* more) {
+    skip_space();
+    *more = at(',');
+    if (*more) {
       ++p_;
+      skip_space();
       return true;
     }
-    for (;;) {
+    if (!at(close)) return false;
+    ++p_;
+    return true;
+  }
+
+  bool object(json& out, int depth) {
+    out = json::object();
+    if (closes_at_once('}')) return true;
+    for (bool more = true; more;) {
       if (!at('"')) return false;
       std::string_view key;
       if (!string(key)) return false;
@@ -123,40 +141,19 @@ class FastReader {
       skip_space();
       // operator[] keeps the first slot of a repeated key and the value assigned last, as
       // nlohmann's own parser does.
-      if (!value(out[std::string(key)], depth + 1)) return false;
-      skip_space();
-      if (at(',')) {
-        ++p_;
-        skip_space();
-        continue;
-      }
-      if (!at('}')) return false;
-      ++p_;
-      return true;
+      if (!value(out[std::string(key)], depth + 1) || !item_end('}', &more)) return false;
     }
+    return true;
   }
 
   bool array(json& out, int depth) {
-    ++p_;  // '['
     out = json::array();
-    skip_space();
-    if (at(']')) {
-      ++p_;
-      return true;
-    }
-    for (;;) {
+    if (closes_at_once(']')) return true;
+    for (bool more = true; more;) {
       out.push_back(nullptr);
-      if (!value(out.back(), depth + 1)) return false;
-      skip_space();
-      if (at(',')) {
-        ++p_;
-        skip_space();
-        continue;
-      }
-      if (!at(']')) return false;
-      ++p_;
-      return true;
+      if (!value(out.back(), depth + 1) || !item_end(']', &more)) return false;
     }
+    return true;
   }
 
   bool value(json& out, int depth) {
