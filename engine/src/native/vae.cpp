@@ -42,6 +42,7 @@ std::vector<float> project_inputs(const Cell& cell, int rows, const int64_t* cla
     cell.project(rows, dense, width, out.data(), g);
     return out;
   }
+  if (!cell.w_x()) throw std::invalid_argument("encode: this encoder kept no input rows");
   for (int i = 0; i < rows; ++i) {
     const int64_t c = classes[i];
     if (c < 0 || c >= cell.in) throw std::invalid_argument("encode: class out of range");
@@ -214,10 +215,12 @@ void Vae::load_layers() {
   z_size_ = static_cast<int>(w.attribute("z_size", 0));
   roll_input_ = w.attribute("roll_input", 0) != 0;
   magenta_js_roll_ = w.attribute("magenta_js_roll", 0) != 0;
+  // Encoders fed classes read their input rows (encode_classes); drum rolls and grooves are dense.
+  const bool lookups = !groove_ && !roll_input_;
   if (w.find("encoder.rnn.fw.kernel")) {
-    level0_ = BiLstm::load(w, "encoder.rnn.", /*input_rows=*/true);  // one-hot melody steps
+    level0_ = BiLstm::load(w, "encoder.rnn.", lookups);
   } else {
-    level0_ = BiLstm::load(w, "encoder.level0.", /*input_rows=*/true);
+    level0_ = BiLstm::load(w, "encoder.level0.", lookups);
     level1_ = BiLstm::load(w, "encoder.level1.");
     num_segments_ = static_cast<int>(w.attribute("encoder.num_segments", 0));
     if (num_segments_ < 1 || num_steps_ % num_segments_ != 0 ||
