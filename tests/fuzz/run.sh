@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=${CLIPGEN_FUZZ_BUILD_DIR:-$repo/build-fuzz}
 seconds=${CLIPGEN_FUZZ_SECONDS:-60}
-targets=(note_sequence_json midi_read midi_roundtrip tool_request json_text)
+targets=(note_sequence_json midi_read midi_roundtrip tool_request json_text torchscript_archive)
 
 # Per target: largest input and extra read-only seed folders.
 max_len() {
@@ -34,6 +34,7 @@ dict() {
   case $1 in
     note_sequence_json | tool_request | json_text) echo "-dict=$here/dict/note_sequence.dict" ;;
     midi_read) echo "-dict=$here/dict/midi.dict" ;;
+    torchscript_archive) echo "-dict=$here/dict/torchscript_archive.dict" ;;
   esac
 }
 
