@@ -6,17 +6,15 @@
 //   clipgen_bench http   --url http://127.0.0.1:PORT (same options, no --models/--threads)
 //   clipgen_bench load   --url ... --inputs FILE --kind K --work W --concurrency C
 //                        --duration-ms MS --out FILE        (requests per second)
-//   clipgen_bench open   --models DIR --out FILE   (Engine::open without, then with warm-up)
+//   clipgen_bench open   --models DIR --out FILE [--runtime auto|torchscript]
+//                        (Engine::open without, then with warm-up)
 //   clipgen_bench peak   --out FILE   (GFLOP/s of the native runtime's product on one core: the
 //                        arithmetic floor of bench/physical.py)
-// --graph-opt 0 (engine, open) turns TorchScript's graph-executor optimisation off before the
-// engine loads anything: an experiment for the engine's defaults (docs/performance.md).
 //
 // Work items: sampleN (Generate, N variations), interpolateN (N clips), continueS (4 variations
 // of S steps = S/16 bars), grooveB / drumifyB (the B-bar clip of the inputs file). Output:
 // {"side", "results": {work: [ms, ...]}} with warm-up runs left out.
 #include <httplib.h>
-#include <torch/csrc/jit/python/update_graph_executor_opt.h>
 
 #include <algorithm>
 #include <atomic>
@@ -228,6 +226,7 @@ int run_open(const Args& a) {
     opt.models_dir = a.get("models");
     opt.device = "cpu";
     opt.warm_up = warm;
+    opt.runtime = a.get("runtime", "auto");
     opt.native_threads = std::stoi(a.get("native-threads", "0"));
     const auto t0 = Clock::now();
     auto opened = eng::Engine::open(opt);
@@ -343,7 +342,6 @@ int run_peak(const Args& a) {
 
 int main(int argc, char** argv) {
   auto args = parse_args(argc, argv);
-  if (args && args->get("graph-opt", "1") == "0") torch::jit::setGraphExecutorOptimize(false);
   if (!args || (args->mode != "engine" && args->mode != "http" && args->mode != "load" &&
                 args->mode != "open" && args->mode != "peak")) {
     std::cerr << "usage: clipgen_bench engine|http|load|open|peak [--models DIR | --url URL] "

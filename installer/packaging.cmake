@@ -18,7 +18,8 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_ARCHIVE_COMPONENT_INSTALL OFF)
 set(CPACK_INCLUDE_TOPLEVEL_DIRECTORY ON)
 
-# Debian: the runtime libraries of Debian 12 that clipgend and clipgen link against.
+# Debian: the runtime libraries of Debian 12 that clipgend, clipgen and the LibTorch plugin link
+# against.
 # installer/tests/check_deb.sh checks this list against the programs' real NEEDED entries.
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION sound)

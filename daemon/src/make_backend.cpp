@@ -8,8 +8,8 @@
 
 namespace clipgen::daemon {
 
-// The engine when built with LibTorch (CLIPGEN_WITH_TORCH); otherwise clipgend only lists the
-// model files.
+// The engine when it is built (always, from the main CMake project; LibTorch is its plugin);
+// otherwise clipgend only lists the model files.
 std::unique_ptr<Backend> make_backend(const Options& options, const std::string& models_dir) {
 #ifdef CLIPGEN_HAS_ENGINE
   return std::make_unique<EngineBackend>(options, models_dir);

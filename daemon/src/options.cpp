@@ -100,7 +100,8 @@ const std::vector<OptionSpec>& option_specs() {
        "folder holding the model files (*.pt)", false},
       {"device", "CLIPGEN_DEVICE", "DEV", "auto", "auto, cpu, cuda, cuda:N or mps", false},
       {"runtime", "CLIPGEN_RUNTIME", "NAME", "auto",
-       "auto (the native runtime on the CPU) or torchscript", false},
+       "auto (the native runtime on the CPU, no LibTorch) or torchscript (loads LibTorch)",
+       false},
       {"native-threads", "CLIPGEN_NATIVE_THREADS", "N", "0",
        "threads one request's variations share on the native runtime, and that load the "
        "models at start: 0 = auto (2 on a machine with two cores or more), 1 or 2",

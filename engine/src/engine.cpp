@@ -13,9 +13,9 @@
 #include <system_error>
 #include <thread>
 
+#include "device.h"
 #include "engine_impl.h"
 #include "native/helper_thread.h"
-#include "torch_runtime.h"
 
 namespace clipgen::engine {
 
@@ -70,7 +70,7 @@ std::vector<std::unique_ptr<detail::Model>> load_models(
     try {
       for (size_t i; (i = next++) < files.size();) {
         models[i] = detail::Model::load(files[i].string(), impl.device, impl.options.warm_up,
-                                        impl.options.runtime == "auto");
+                                        impl.options.runtime == "auto", impl.options.threads);
       }
     } catch (...) {  // e.g. bad_alloc: rethrown on the caller's thread
       std::lock_guard<std::mutex> lock(failure_mutex);
@@ -118,12 +118,13 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->device = device.value();
-  impl->threads = detail::configure_threads(options.threads);
+  prepare_process_environment();
+  // LibTorch's intra-op threads, applied when it loads (default 1: the measured best).
+  impl->threads = options.threads > 0 ? options.threads : 1;
   impl->native_threads = options.native_threads == 0
                              ? (std::thread::hardware_concurrency() >= 2 ? 2 : 1)
                              : options.native_threads;
   native::set_helper_enabled(impl->native_threads == 2);
-  detail::configure_executor(impl->device);
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
   std::error_code ec;
@@ -154,7 +155,7 @@ int Engine::native_threads() const {
   return impl_->native_threads;
 }
 std::string Engine::torch_version() {
-  return detail::torch_version();
+  return CLIPGEN_TORCH_VERSION;  // the plugin's, whether or not this process loaded it
 }
 
 namespace {

@@ -1,7 +1,7 @@
-// LibTorch side of Model: load with clipgen.json, check and warm up, run the v1 methods.
+// Model: reads the file without LibTorch and runs the native CPU runtime (native/) where it can;
+// LibTorch (torch_plugin.h) for GPUs, `runtime torchscript`, and files or layouts the native
+// side does not know.
 #include "model.h"
-
-#include <torch/script.h>
 
 #include <filesystem>
 #include <system_error>
@@ -9,82 +9,22 @@
 #include "native/helper_thread.h"
 #include "native/rnn.h"
 #include "native/vae.h"
+#include "torch_plugin.h"
+#include "torchscript_archive.h"
 
 namespace clipgen::engine::detail {
 
 struct Model::Impl {
-  torch::jit::Module module;
-  torch::Device device{torch::kCPU};
-  // The native CPU runtime of the same weights (docs/performance.md); null = TorchScript.
+  // The native CPU runtime of the weights (docs/performance.md), else the TorchScript module.
   std::unique_ptr<native::Vae> vae;
   std::unique_ptr<native::Rnn> rnn;
+  std::unique_ptr<TorchModule> torch;
 };
 
 namespace {
 
 Error internal(const std::string& what) {
   return make_error(ErrorKind::kInternal, what);
-}
-
-torch::Tensor to_tensor(const FloatRows& rows, int64_t width) {
-  auto t = torch::empty({static_cast<int64_t>(rows.size()), width}, torch::kFloat32);
-  float* out = t.data_ptr<float>();
-  for (const auto& r : rows) {
-    std::copy(r.begin(), r.end(), out);
-    out += width;
-  }
-  return t;
-}
-
-torch::Tensor to_tensor(const ClassRows& rows, int64_t width) {
-  auto t = torch::empty({static_cast<int64_t>(rows.size()), width}, torch::kInt64);
-  int64_t* out = t.data_ptr<int64_t>();
-  for (const auto& r : rows) {
-    std::copy(r.begin(), r.end(), out);
-    out += width;
-  }
-  return t;
-}
-
-// [B, N...] tensor on any device -> B float rows on the CPU.
-FloatRows float_rows(const torch::Tensor& t) {
-  auto c = t.to(torch::kCPU, torch::kFloat32).contiguous().reshape({t.size(0), -1});
-  FloatRows rows(static_cast<size_t>(c.size(0)));
-  const float* p = c.data_ptr<float>();
-  for (auto& r : rows) {
-    r.assign(p, p + c.size(1));
-    p += c.size(1);
-  }
-  return rows;
-}
-
-ClassRows class_rows(const torch::Tensor& t) {
-  auto c = t.to(torch::kCPU, torch::kInt64).contiguous();
-  ClassRows rows(static_cast<size_t>(c.size(0)));
-  const int64_t* p = c.data_ptr<int64_t>();
-  for (auto& r : rows) {
-    r.assign(p, p + c.size(1));
-    p += c.size(1);
-  }
-  return rows;
-}
-
-// Parameters and int/bool attributes (layer sizes, flags) as plain data for the native runtime.
-native::Weights extract_weights(const torch::jit::Module& module) {
-  native::Weights w;
-  for (const auto& p : module.named_parameters(/*recurse=*/true)) {
-    auto t = p.value.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-    native::Param param;
-    param.shape = t.sizes().vec();
-    const float* d = t.data_ptr<float>();
-    param.data.assign(d, d + t.numel());
-    w.params[p.name] = std::move(param);
-  }
-  for (const auto& a : module.named_attributes(/*recurse=*/true)) {
-    if (a.value.isInt()) w.attributes[a.name] = a.value.toInt();
-    if (a.value.isBool()) w.attributes[a.name] = a.value.toBool() ? 1 : 0;
-  }
-  return w;
 }
 
 bool same_width(const FloatRows& rows, size_t width) {
@@ -94,13 +34,66 @@ bool same_width(const FloatRows& rows, size_t width) {
   return true;
 }
 
+Error no_runtime(const std::string& id) {
+  return internal("model " + id + " is not loaded");
+}
+
 }  // namespace
 
 Model::Model() : impl_(std::make_unique<Impl>()) {}
 Model::~Model() = default;
 
+bool Model::accept_meta(const std::string& clipgen_json,
+                        const std::function<bool(const std::string&)>& has_method) {
+  if (clipgen_json.empty()) {
+    info_.reason = "no clipgen.json metadata inside the file (see docs/models.md)";
+    return false;
+  }
+  auto meta = parse_model_meta(clipgen_json);
+  if (!meta) {
+    info_.reason = meta.error().message;
+    return false;
+  }
+  meta_ = std::move(meta).value();
+  info_.id = meta_.id;
+  info_.kind = meta_.kind;
+  info_.tools = meta_.tools;
+  info_.converter = meta_.converter.type;
+  info_.bars = meta_.bars;
+  info_.source = meta_.source;
+  const std::vector<std::string> needed =
+      meta_.is_vae()             ? std::vector<std::string>{"encode", "decode"}
+      : meta_.controls_depth > 0 ? std::vector<std::string>{"generate_with_controls"}
+                                 : std::vector<std::string>{"generate"};
+  for (const auto& name : needed) {
+    if (!has_method(name)) {
+      info_.reason = "the model has no '" + name + "' method (interface v1 needs it)";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Model::build_native(native::Weights weights) {
+  try {
+    if (meta_.is_vae()) {
+      impl_->vae = native::Vae::build(std::move(weights), meta_.kind);
+    } else {
+      impl_->rnn = native::Rnn::build(std::move(weights));
+    }
+    info_.runtime = "native";
+    info_.runtime_note.clear();
+    return true;
+  } catch (const native::LayoutError& e) {
+    info_.runtime_note = "native runtime unavailable: " + e.message;
+  } catch (const std::exception& e) {
+    info_.runtime_note = std::string("native runtime unavailable: ") + e.what();
+  }
+  return false;
+}
+
 std::unique_ptr<Model> Model::load(const std::string& path, const std::string& device, bool warm_up,
-                                   bool native) {
+                                   bool native, int threads) {
   std::unique_ptr<Model> m(new Model());
   namespace fs = std::filesystem;
   m->info_.path = path;
@@ -114,71 +107,66 @@ std::unique_ptr<Model> Model::load(const std::string& path, const std::string& d
     m->info_.reason = "cannot read the file: " + ec.message();
     return m;
   }
-  torch::jit::ExtraFilesMap extra{{"clipgen.json", ""}};
-  try {
-    m->impl_->device = torch::Device(device);
-    m->impl_->module = torch::jit::load(path, m->impl_->device, extra);
-    m->impl_->module.eval();
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    what = what.substr(0, what.find('\n'));
-    m->info_.reason = "not a loadable TorchScript model (" + what + ")";
-    return m;
-  }
-  if (extra["clipgen.json"].empty()) {
-    m->info_.reason = "no clipgen.json metadata inside the file (see docs/models.md)";
-    return m;
-  }
-  auto meta = parse_model_meta(extra["clipgen.json"]);
-  if (!meta) {
-    m->info_.reason = meta.error().message;
-    return m;
-  }
-  m->meta_ = std::move(meta).value();
-  m->info_.id = m->meta_.id;
-  m->info_.kind = m->meta_.kind;
-  m->info_.tools = m->meta_.tools;
-  m->info_.converter = m->meta_.converter.type;
-  m->info_.bars = m->meta_.bars;
-  m->info_.source = m->meta_.source;
-  const std::vector<std::string> needed =
-      m->meta_.is_vae()             ? std::vector<std::string>{"encode", "decode"}
-      : m->meta_.controls_depth > 0 ? std::vector<std::string>{"generate_with_controls"}
-                                    : std::vector<std::string>{"generate"};
-  for (const auto& name : needed) {
-    if (!m->impl_->module.find_method(name)) {
-      m->info_.reason = "the model has no '" + name + "' method (interface v1 needs it)";
-      return m;
+  const bool on_native = native && device == "cpu";
+  bool have_meta = false;
+  std::string archive_error;
+  if (on_native) {  // without LibTorch when the file and its layout allow
+    auto archive = read_torchscript_archive(path);
+    if (archive) {
+      const auto json = archive->extra.find("clipgen.json");
+      if (!m->accept_meta(json == archive->extra.end() ? std::string() : json->second,
+                          [&](const std::string& name) { return archive->has_method(name); })) {
+        return m;
+      }
+      have_meta = true;
+      if (m->build_native(std::move(archive->weights))) {
+        m->finish(warm_up);
+        return m;
+      }
+    } else {
+      archive_error = archive.error().message;
     }
+  }
+  std::string why;
+  TorchRuntime* torch = torch_runtime(&why);
+  if (!torch) {
+    if (!archive_error.empty()) {
+      m->info_.reason = "not a loadable TorchScript model (" + archive_error + "); " + why;
+    } else if (!m->info_.runtime_note.empty()) {
+      m->info_.reason = m->info_.runtime_note + "; " + why;
+    } else {
+      m->info_.reason = "TorchScript on " + device + " needs LibTorch: " + why;
+    }
+    return m;
+  }
+  auto loaded = torch->load(path, device, threads);
+  if (!loaded.module) {
+    m->info_.reason = "not a loadable TorchScript model (" + loaded.error + ")";
+    return m;
+  }
+  if (!have_meta && !m->accept_meta(loaded.clipgen_json, [&](const std::string& name) {
+        return loaded.module->has_method(name);
+      })) {
+    return m;
   }
   m->info_.runtime = "torchscript";
-  if (native && m->impl_->device.is_cpu()) {
-    try {
-      auto weights = extract_weights(m->impl_->module);
-      if (m->meta_.is_vae()) {
-        m->impl_->vae = native::Vae::build(std::move(weights), m->meta_.kind);
-      } else {
-        m->impl_->rnn = native::Rnn::build(std::move(weights));
-      }
-      m->info_.runtime = "native";
-      // Every call now runs natively: the TorchScript module's tensors and graphs would be a
-      // second copy of the model in memory.
-      m->impl_->module = torch::jit::Module();
-    } catch (const native::LayoutError& e) {
-      m->info_.runtime_note = "native runtime unavailable: " + e.message;
-    } catch (const std::exception& e) {
-      m->info_.runtime_note = std::string("native runtime unavailable: ") + e.what();
-    }
+  // A file the reader declined may still have a layout the native runtime knows.
+  if (!(on_native && !archive_error.empty() && m->build_native(loaded.module->weights()))) {
+    m->impl_->torch = std::move(loaded.module);
   }
-  if (warm_up) {
-    Status s = m->warm_up();
-    if (!s) {
-      m->info_.reason = "warm-up call failed: " + s.error().message;
-      return m;
-    }
-  }
-  m->info_.status = "ready";
+  m->finish(warm_up);
   return m;
+}
+
+void Model::finish(bool warm_up) {
+  if (warm_up) {
+    Status s = this->warm_up();
+    if (!s) {
+      info_.reason = "warm-up call failed: " + s.error().message;
+      return;
+    }
+  }
+  info_.status = "ready";
 }
 
 int Model::depth() const {
@@ -228,28 +216,10 @@ Rows split_decode(const native::Vae& vae, const FloatRows& z, const FloatRows& u
     return decode(native::rows_of(z, from, to), native::rows_of(uniforms, from, to));
   });
 }
-
-Result<Posterior> run_encode(torch::jit::Module& module, const torch::Device& device,
-                             const torch::Tensor& x, int64_t steps, int z_size) {
-  const int64_t b = x.size(0);
-  auto lengths = torch::full({b}, steps, torch::kInt64);
-  auto out = module.get_method("encode")({x.to(device), lengths.to(device)});
-  if (!out.isTuple() || out.toTupleRef().elements().size() != 2) {
-    return internal("encode did not return (mu, sigma)");
-  }
-  const auto& el = out.toTupleRef().elements();
-  auto mu = el[0].toTensor();
-  auto sigma = el[1].toTensor();
-  if (mu.dim() != 2 || mu.size(0) != b || mu.size(1) != z_size || sigma.sizes() != mu.sizes()) {
-    return internal("encode returned mu of shape " + c10::str(mu.sizes()) + ", expected [" +
-                    std::to_string(b) + ", " + std::to_string(z_size) + "]");
-  }
-  return Posterior{float_rows(mu), float_rows(sigma)};
-}
 }  // namespace
 
 Result<Posterior> Model::encode_classes(const ClassRows& classes) const {
-  const int64_t t = meta_.converter.num_steps;
+  const int t = meta_.converter.num_steps;
   for (const auto& r : classes) {
     if (static_cast<int64_t>(r.size()) != t) return internal("encode: wrong number of steps");
   }
@@ -262,18 +232,16 @@ Result<Posterior> Model::encode_classes(const ClassRows& classes) const {
         return p;
       });
     }
+    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    torch::InferenceMode guard;
-    auto idx = to_tensor(classes, t);
-    auto x = torch::one_hot(idx, depth()).to(torch::kFloat32);
-    return run_encode(impl_->module, impl_->device, x, t, meta_.z_size);
+    return impl_->torch->encode_classes(classes, t, depth(), meta_.z_size);
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in encode: " + e.what());
   }
 }
 
 Result<Posterior> Model::encode_groove(const FloatRows& rows) const {
-  const int64_t t = meta_.converter.num_steps;
+  const int t = meta_.converter.num_steps;
   if (!same_width(rows, static_cast<size_t>(t) * kGrooveDepth)) {
     return internal("encode: wrong groove tensor size");
   }
@@ -286,10 +254,9 @@ Result<Posterior> Model::encode_groove(const FloatRows& rows) const {
         return p;
       });
     }
+    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    torch::InferenceMode guard;
-    auto x = to_tensor(rows, t * kGrooveDepth).reshape({-1, t, kGrooveDepth});
-    return run_encode(impl_->module, impl_->device, x, t, meta_.z_size);
+    return impl_->torch->encode_groove(rows, t, meta_.z_size);
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in encode: " + e.what());
   }
@@ -297,7 +264,7 @@ Result<Posterior> Model::encode_groove(const FloatRows& rows) const {
 
 Result<ClassRows> Model::decode_classes(const FloatRows& z, double temperature,
                                         const FloatRows& uniforms) const {
-  const int64_t t = meta_.converter.num_steps;
+  const int t = meta_.converter.num_steps;
   if (!same_width(z, static_cast<size_t>(meta_.z_size)) ||
       !same_width(uniforms, static_cast<size_t>(t)) || z.size() != uniforms.size()) {
     return internal("decode: wrong z or uniforms size");
@@ -308,22 +275,9 @@ Result<ClassRows> Model::decode_classes(const FloatRows& z, double temperature,
         return vae->decode_classes(zs, temperature, us);
       });
     }
+    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    torch::InferenceMode guard;
-    auto zt = to_tensor(z, meta_.z_size).to(impl_->device);
-    auto ut = to_tensor(uniforms, t).to(impl_->device);
-    auto out = impl_->module.get_method("decode")({zt, temperature, ut}).toTensor();
-    if (out.dim() != 2 || out.size(0) != zt.size(0) || out.size(1) != t) {
-      return internal("decode returned shape " + c10::str(out.sizes()));
-    }
-    auto rows = class_rows(out);
-    const int64_t d = depth();
-    for (const auto& r : rows) {
-      for (int64_t c : r) {
-        if (c < 0 || c >= d) return internal("decode returned class " + std::to_string(c));
-      }
-    }
-    return rows;
+    return impl_->torch->decode_classes(z, meta_.z_size, temperature, uniforms, t, depth());
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in decode: " + e.what());
   }
@@ -331,7 +285,7 @@ Result<ClassRows> Model::decode_classes(const FloatRows& z, double temperature,
 
 Result<FloatRows> Model::decode_groove(const FloatRows& z, double temperature,
                                        const FloatRows& uniforms) const {
-  const int64_t t = meta_.converter.num_steps;
+  const int t = meta_.converter.num_steps;
   if (!same_width(z, static_cast<size_t>(meta_.z_size)) ||
       !same_width(uniforms, static_cast<size_t>(t) * kNumDrumClasses) ||
       z.size() != uniforms.size()) {
@@ -343,17 +297,9 @@ Result<FloatRows> Model::decode_groove(const FloatRows& z, double temperature,
         return vae->decode_groove(zs, temperature, us);
       });
     }
+    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    torch::InferenceMode guard;
-    auto zt = to_tensor(z, meta_.z_size).to(impl_->device);
-    auto ut = to_tensor(uniforms, t * kNumDrumClasses).reshape({-1, t, kNumDrumClasses});
-    auto out =
-        impl_->module.get_method("decode")({zt, temperature, ut.to(impl_->device)}).toTensor();
-    if (out.dim() != 3 || out.size(0) != zt.size(0) || out.size(1) != t ||
-        out.size(2) != kGrooveDepth) {
-      return internal("decode returned shape " + c10::str(out.sizes()));
-    }
-    return float_rows(out);
+    return impl_->torch->decode_groove(z, meta_.z_size, temperature, uniforms, t);
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in decode: " + e.what());
   }
@@ -380,7 +326,7 @@ Result<ClassRows> Model::run_rnn(const ClassRows& primer, const FloatRows* contr
   if (!same_width(uniforms, static_cast<size_t>(steps)) || uniforms.size() != primer.size()) {
     return internal("generate: wrong uniforms size");
   }
-  const int64_t k = meta_.controls_depth;
+  const int k = meta_.controls_depth;
   if ((controls != nullptr) != (k > 0)) {
     return internal(k > 0 ? "model " + meta_.id + " needs chord controls"
                           : "model " + meta_.id + " takes no controls");
@@ -399,31 +345,9 @@ Result<ClassRows> Model::run_rnn(const ClassRows& primer, const FloatRows* contr
                                     steps, temperature, native::rows_of(uniforms, from, to));
       });
     }
+    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    torch::InferenceMode guard;
-    auto pt = to_tensor(primer, p).to(impl_->device);
-    auto ut = to_tensor(uniforms, steps).to(impl_->device);
-    torch::Tensor out;
-    if (controls) {
-      auto ct = to_tensor(*controls, (p + steps) * k).reshape({-1, p + steps, k});
-      out = impl_->module
-                .get_method("generate_with_controls")(
-                    {pt, ct.to(impl_->device), int64_t{steps}, temperature, ut})
-                .toTensor();
-    } else {
-      out = impl_->module.get_method("generate")({pt, int64_t{steps}, temperature, ut}).toTensor();
-    }
-    if (out.dim() != 2 || out.size(0) != pt.size(0) || out.size(1) != steps) {
-      return internal("generate returned shape " + c10::str(out.sizes()));
-    }
-    auto rows = class_rows(out);
-    const int64_t d = depth();
-    for (const auto& r : rows) {
-      for (int64_t c : r) {
-        if (c < 0 || c >= d) return internal("generate returned class " + std::to_string(c));
-      }
-    }
-    return rows;
+    return impl_->torch->generate(primer, controls, k, steps, temperature, uniforms, depth());
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in generate: " + e.what());
   }

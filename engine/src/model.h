@@ -1,11 +1,12 @@
-// One loaded model (pimpl: LibTorch stays in model.cpp). Batches are plain vectors so the tool
-// code compiles without torch. TorchScript calls take the model's mutex: requests on one model
-// are serialised, so two clips never share hidden state. Native calls keep their state on the
+// One loaded model (pimpl; LibTorch only through torch_plugin.h, loaded when needed). Batches
+// are plain vectors. TorchScript calls take the model's mutex: requests on one model are
+// serialised, so two clips never share hidden state. Native calls keep their state on the
 // call's stack, run concurrently, and split a batch's rows over two threads
 // (native/helper_thread.h).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include "clipgen/engine/engine.h"
 #include "clipgen/error.h"
 #include "model_meta.h"
+#include "native/weights.h"
 
 namespace clipgen::engine::detail {
 
@@ -37,10 +39,11 @@ inline void append_rows(Posterior& a, Posterior&& b) {
 class Model {
  public:
   // Loads `path` onto `device` ("cpu" | "cuda" | "mps"); info() says what happened. Never throws.
-  // native: on the CPU, run the native runtime of the same weights (engine/src/native/) instead
-  // of TorchScript where the architecture is one of ours; info().runtime says which runs.
+  // native: on the CPU, read the file without LibTorch (torchscript_archive.h) and run the native
+  // runtime of its weights (engine/src/native/) where the architecture is one of ours;
+  // info().runtime says which runs. threads: LibTorch's intra-op threads when it is needed.
   static std::unique_ptr<Model> load(const std::string& path, const std::string& device,
-                                     bool warm_up, bool native = true);
+                                     bool warm_up, bool native = true, int threads = 0);
   ~Model();
 
   const ModelInfo& info() const { return info_; }
@@ -70,6 +73,12 @@ class Model {
 
  private:
   Model();
+  // clipgen.json and the methods interface v1 needs, into meta_ and info_; false with
+  // info_.reason set.
+  bool accept_meta(const std::string& clipgen_json,
+                   const std::function<bool(const std::string&)>& has_method);
+  bool build_native(native::Weights weights);  // false with info_.runtime_note set
+  void finish(bool warm_up);                   // warm-up, then status "ready"
   Status warm_up();
   Result<ClassRows> run_rnn(const ClassRows& primer, const FloatRows* controls, int steps,
                             double temperature, const FloatRows& uniforms) const;

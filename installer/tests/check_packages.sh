@@ -23,6 +23,8 @@ need() {  # path in the package
 }
 need /usr/bin/clipgend
 [ "$with_cli" = 1 ] && need /usr/bin/clipgen
+grep -qE '^/usr/lib/([^/]+/)?clipgen/libclipgen_torch\.so$' "$tmp/deb.list" ||
+  { echo "FAIL: $(basename "$deb") lacks LibTorch's plugin (<libdir>/clipgen/libclipgen_torch.so)"; exit 1; }
 need /usr/share/doc/clipgen/clipgend.conf.example
 need /usr/share/doc/clipgen/README.md
 [ -f "$source/docs/install.md" ] && need /usr/share/doc/clipgen/install.md
@@ -42,13 +44,13 @@ if [ "$want" != "$have" ]; then
   echo "FAIL: devices in the package [$have] differ from m4l/dist [$want]"; exit 1
 fi
 
-# Depends covers every NEEDED library of the packaged programs.
+# Depends covers every NEEDED library of the packaged programs and of LibTorch's plugin.
 dpkg-deb -x "$deb" "$tmp/root"
 depends=$(dpkg-deb -f "$deb" Depends)
 ldconfig -p >"$tmp/ldconfig"
 sed 's/([^)]*)//g; s/ //g' <<<"$depends" | tr ',|' '\n\n' >"$tmp/depends.names"
 echo "Depends: $depends"
-for exe in "$tmp/root/usr/bin/"*; do
+for exe in "$tmp/root/usr/bin/"* $(find "$tmp/root/usr/lib" -name '*.so' 2>/dev/null); do
   for soname in $(readelf -d "$exe" | sed -nE 's/.*NEEDED.*\[(.*)\]/\1/p'); do
     # CI packages its ASan + UBSan test build; the sanitizer runtimes belong to that build only
     # (a release build, scripts/build.sh, links neither).

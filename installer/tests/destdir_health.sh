@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `cmake --install` into a DESTDIR, then start the installed clipgend from there: it must find
 # its models in <prefix>/share/clipgen/models by itself, read the settings file (the shipped
-# example with every setting switched on) from the per-user folder, and answer /v1/health.
+# example with every setting switched on) from the per-user folder, and answer /v1/health; run
+# the models natively without loading LibTorch, and through the installed LibTorch plugin with
+# --runtime torchscript.
 # usage: destdir_health.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1 source=$2
@@ -71,4 +73,34 @@ listed=$("$python" -c 'import json,sys; print("\n".join(sorted(m["id"] for m in 
 if [ "$listed" != "$expected_ids" ]; then
   echo "FAIL: /v1/models lists [$listed], the package ships [$expected_ids]"; exit 1
 fi
-echo "PASS: installed clipgend found $models, read the settings file and answered /v1/health"
+[ -n "$expected_ids" ] && "$python" - "$tmp/models.json" <<'PY' || { echo "FAIL: not every installed model runs natively without LibTorch"; cat "$tmp/models.json"; exit 1; }
+import json, sys
+models = json.load(open(sys.argv[1]))["models"]
+sys.exit(0 if all(m["status"] == "ready" and m.get("runtime") == "native" for m in models) else 1)
+PY
+grep -q libtorch "/proc/$pid/maps" && { echo "FAIL: the installed clipgend loaded LibTorch on the CPU"; exit 1; }
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+
+# LibTorch's plugin is found where it was installed: TorchScript on every model.
+plugin=$(find "$tmp/root/usr/lib" -name 'libclipgen_torch.so' 2>/dev/null | head -1)
+if [ -n "$plugin" ] && [ -n "$expected_ids" ]; then
+  (cd / && exec "$daemon" --port 0 --runtime torchscript >"$tmp/stdout2" 2>"$tmp/stderr2") &
+  pid=$!
+  url=""
+  for _ in $(seq 1800); do
+    url=$(sed -nE 's/^clipgend listening on (http:[^ ]+)$/\1/p' "$tmp/stdout2")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  for _ in $(seq 1800); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/v1/health" || true)" = 200 ] && break
+    sleep 0.1
+  done
+  curl -s -H "Authorization: Bearer $key" "$url/v1/models" >"$tmp/models2.json"
+  "$python" - "$tmp/models2.json" <<'PY' || { echo "FAIL: the installed plugin ($plugin) did not load the models"; cat "$tmp/models2.json"; cat "$tmp/stderr2"; exit 1; }
+import json, sys
+models = json.load(open(sys.argv[1]))["models"]
+sys.exit(0 if models and all(m["status"] == "ready" and m.get("runtime") == "torchscript" for m in models) else 1)
+PY
+fi
+echo "PASS: installed clipgend found $models, read the settings file, answered /v1/health, ran the models natively without LibTorch${plugin:+ and on TorchScript through $plugin}"

@@ -25,6 +25,7 @@ class DaemonProcess {
 
   bool listening() const { return port_ > 0; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
   // Sends `sig` without waiting.
   void signal(int sig);

@@ -7,8 +7,11 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "daemon_process.h"
@@ -75,19 +78,30 @@ json request_for(const std::string& tool, const std::string& converter, int bars
   return r;
 }
 
+// Polls /v1/health until the models are loaded and warmed (bounded); false when they never are.
+bool wait_loaded(httplib::Client& c) {
+  for (int i = 0; i < 3000; ++i) {
+    auto h = c.Get("/v1/health");
+    if (h && h->status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string mapped_files(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/maps");
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
 TEST(ShippedModels, EveryOfferedToolAnswersWithTheContractShape) {
   if (!std::filesystem::is_directory(kModels)) GTEST_SKIP() << "no models folder at " << kModels;
   DaemonProcess d(daemon_binary(), {"--port", "0", "--models", kModels});
   ASSERT_TRUE(d.listening()) << d.stderr_text();
   httplib::Client c("127.0.0.1", d.port());
   c.set_read_timeout(300, 0);
-  bool ready = false;
-  for (int i = 0; i < 3000 && !ready; ++i) {  // loading and warming up, bounded
-    auto h = c.Get("/v1/health");
-    ready = h && h->status == 200;
-    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  ASSERT_TRUE(ready) << d.stderr_text();
+  ASSERT_TRUE(wait_loaded(c)) << d.stderr_text();
 
   auto models = c.Get("/v1/models");
   ASSERT_TRUE(models && models->status == 200);
@@ -121,6 +135,67 @@ TEST(ShippedModels, EveryOfferedToolAnswersWithTheContractShape) {
   if (tried.empty()) {
     GTEST_SKIP() << "no model is loaded (clipgend built without LibTorch?): " << models->body;
   }
+  EXPECT_EQ(d.stop(SIGTERM), 0) << d.stderr_text();
+}
+
+// LibTorch is a plugin the engine opens only for TorchScript (engine/src/torch_plugin.h): on the
+// CPU the shipped models load from their files and run natively, in a daemon that never maps
+// LibTorch, and still do with no plugin at all.
+TEST(ShippedModels, RunOnTheCpuWithoutLibTorch) {
+  if (!std::filesystem::is_directory(kModels)) GTEST_SKIP() << "no models folder at " << kModels;
+  const std::map<std::string, std::string> plugin_found,
+      plugin_off{{"CLIPGEN_TORCH_PLUGIN", "none"}};
+  for (const auto* env : {&plugin_found, &plugin_off}) {
+    SCOPED_TRACE(env->empty() ? "plugin installed" : "CLIPGEN_TORCH_PLUGIN=none");
+    DaemonProcess d(daemon_binary(), {"--port", "0", "--models", kModels, "--device", "cpu"}, *env);
+    ASSERT_TRUE(d.listening()) << d.stderr_text();
+    httplib::Client c("127.0.0.1", d.port());
+    c.set_read_timeout(300, 0);
+    ASSERT_TRUE(wait_loaded(c)) << d.stderr_text();
+    auto models = c.Get("/v1/models");
+    ASSERT_TRUE(models && models->status == 200);
+    const json listed = json::parse(models->body)["models"];
+    ASSERT_FALSE(listed.empty());
+    for (const auto& m : listed) {
+      EXPECT_EQ(m.value("status", ""), "ready") << m.dump();
+      EXPECT_EQ(m.value("runtime", ""), "native") << m.dump();
+    }
+    for (const auto& [tool, converter] : {std::pair{"generate", "drums"}, {"groove", "groove"}}) {
+      auto r = c.Post(std::string("/v1/") + tool, request_for(tool, converter, 2).dump(),
+                      "application/json");
+      ASSERT_TRUE(r);
+      EXPECT_EQ(r->status, 200) << tool << ": " << r->body;
+    }
+    EXPECT_EQ(mapped_files(d.pid()).find("libtorch"), std::string::npos)
+        << "LibTorch was loaded although every model runs natively";
+    EXPECT_EQ(d.stop(SIGTERM), 0) << d.stderr_text();
+  }
+}
+
+// `--runtime torchscript` needs the plugin: without it every model says so, and the daemon
+// still answers (a 503 naming the reason, not a crash).
+TEST(ShippedModels, TorchScriptWithoutThePluginSaysWhy) {
+  if (!std::filesystem::is_directory(kModels)) GTEST_SKIP() << "no models folder at " << kModels;
+  DaemonProcess d(
+      daemon_binary(),
+      {"--port", "0", "--models", kModels, "--device", "cpu", "--runtime", "torchscript"},
+      {{"CLIPGEN_TORCH_PLUGIN", "none"}});
+  ASSERT_TRUE(d.listening()) << d.stderr_text();
+  httplib::Client c("127.0.0.1", d.port());
+  c.set_read_timeout(300, 0);
+  ASSERT_TRUE(wait_loaded(c)) << d.stderr_text();  // loaded, every model broken
+  auto models = c.Get("/v1/models");
+  ASSERT_TRUE(models && models->status == 200);
+  const json listed = json::parse(models->body)["models"];
+  ASSERT_FALSE(listed.empty());
+  for (const auto& m : listed) {
+    EXPECT_EQ(m.value("status", ""), "error") << m.dump();
+    EXPECT_NE(m.value("reason", "").find("LibTorch"), std::string::npos) << m.dump();
+  }
+  auto r = c.Post("/v1/generate", request_for("generate", "drums", 2).dump(), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503) << r->body;
+  EXPECT_NE(r->body.find("LibTorch"), std::string::npos) << r->body;
   EXPECT_EQ(d.stop(SIGTERM), 0) << d.stderr_text();
 }
 
