@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "daemon_process.h"
 
@@ -78,15 +80,25 @@ json request_for(const std::string& tool, const std::string& converter, int bars
   return r;
 }
 
-// Polls /v1/health until the models are loaded and warmed (bounded); false when they never are.
-bool wait_loaded(httplib::Client& c) {
-  for (int i = 0; i < 3000; ++i) {
-    auto h = c.Get("/v1/health");
-    if (h && h->status == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+// clipgend with `args` and `env`, and a client to it.
+struct Running {
+  Running(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {})
+      : process(daemon_binary(), args, env), client("127.0.0.1", process.port()) {
+    client.set_read_timeout(300, 0);
   }
-  return false;
-}
+  // Polls /v1/health until the models are loaded and warmed (bounded); false if it never
+  // listened or they never are.
+  bool loaded() {
+    for (int i = 0; process.listening() && i < 3000; ++i) {
+      auto h = client.Get("/v1/health");
+      if (h && h->status == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+  DaemonProcess process;
+  httplib::Client client;
+};
 
 std::string mapped_files(pid_t pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/maps");
@@ -97,11 +109,10 @@ std::string mapped_files(pid_t pid) {
 
 TEST(ShippedModels, EveryOfferedToolAnswersWithTheContractShape) {
   if (!std::filesystem::is_directory(kModels)) GTEST_SKIP() << "no models folder at " << kModels;
-  DaemonProcess d(daemon_binary(), {"--port", "0", "--models", kModels});
-  ASSERT_TRUE(d.listening()) << d.stderr_text();
-  httplib::Client c("127.0.0.1", d.port());
-  c.set_read_timeout(300, 0);
-  ASSERT_TRUE(wait_loaded(c)) << d.stderr_text();
+  Running running({"--port", "0", "--models", kModels});
+  ASSERT_TRUE(running.loaded()) << running.process.stderr_text();
+  DaemonProcess& d = running.process;
+  httplib::Client& c = running.client;
 
   auto models = c.Get("/v1/models");
   ASSERT_TRUE(models && models->status == 200);
@@ -147,11 +158,10 @@ TEST(ShippedModels, RunOnTheCpuWithoutLibTorch) {
       plugin_off{{"CLIPGEN_TORCH_PLUGIN", "none"}};
   for (const auto* env : {&plugin_found, &plugin_off}) {
     SCOPED_TRACE(env->empty() ? "plugin installed" : "CLIPGEN_TORCH_PLUGIN=none");
-    DaemonProcess d(daemon_binary(), {"--port", "0", "--models", kModels, "--device", "cpu"}, *env);
-    ASSERT_TRUE(d.listening()) << d.stderr_text();
-    httplib::Client c("127.0.0.1", d.port());
-    c.set_read_timeout(300, 0);
-    ASSERT_TRUE(wait_loaded(c)) << d.stderr_text();
+    Running running({"--port", "0", "--models", kModels, "--device", "cpu"}, *env);
+    ASSERT_TRUE(running.loaded()) << running.process.stderr_text();
+    DaemonProcess& d = running.process;
+    httplib::Client& c = running.client;
     auto models = c.Get("/v1/models");
     ASSERT_TRUE(models && models->status == 200);
     const json listed = json::parse(models->body)["models"];
@@ -176,14 +186,12 @@ TEST(ShippedModels, RunOnTheCpuWithoutLibTorch) {
 // still answers (a 503 naming the reason, not a crash).
 TEST(ShippedModels, TorchScriptWithoutThePluginSaysWhy) {
   if (!std::filesystem::is_directory(kModels)) GTEST_SKIP() << "no models folder at " << kModels;
-  DaemonProcess d(
-      daemon_binary(),
+  Running running(
       {"--port", "0", "--models", kModels, "--device", "cpu", "--runtime", "torchscript"},
       {{"CLIPGEN_TORCH_PLUGIN", "none"}});
-  ASSERT_TRUE(d.listening()) << d.stderr_text();
-  httplib::Client c("127.0.0.1", d.port());
-  c.set_read_timeout(300, 0);
-  ASSERT_TRUE(wait_loaded(c)) << d.stderr_text();  // loaded, every model broken
+  ASSERT_TRUE(running.loaded()) << running.process.stderr_text();
+  DaemonProcess& d = running.process;
+  httplib::Client& c = running.client;
   auto models = c.Get("/v1/models");
   ASSERT_TRUE(models && models->status == 200);
   const json listed = json::parse(models->body)["models"];

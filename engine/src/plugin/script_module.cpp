@@ -2,6 +2,7 @@
 #include "plugin/script_module.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace clipgen::engine::detail {
 
@@ -11,47 +12,42 @@ Error internal(const std::string& what) {
   return make_error(ErrorKind::kInternal, what);
 }
 
+// [B][width] rows as a [B, width] tensor of `dtype` on the CPU.
+template <class T>
+torch::Tensor to_tensor(const std::vector<std::vector<T>>& rows, int64_t width,
+                        torch::Dtype dtype) {
+  auto t = torch::empty({static_cast<int64_t>(rows.size()), width}, dtype);
+  T* out = t.data_ptr<T>();
+  for (const auto& r : rows) {
+    std::copy(r.begin(), r.end(), out);
+    out += width;
+  }
+  return t;
+}
 torch::Tensor to_tensor(const FloatRows& rows, int64_t width) {
-  auto t = torch::empty({static_cast<int64_t>(rows.size()), width}, torch::kFloat32);
-  float* out = t.data_ptr<float>();
-  for (const auto& r : rows) {
-    std::copy(r.begin(), r.end(), out);
-    out += width;
-  }
-  return t;
+  return to_tensor(rows, width, torch::kFloat32);
 }
-
 torch::Tensor to_tensor(const ClassRows& rows, int64_t width) {
-  auto t = torch::empty({static_cast<int64_t>(rows.size()), width}, torch::kInt64);
-  int64_t* out = t.data_ptr<int64_t>();
-  for (const auto& r : rows) {
-    std::copy(r.begin(), r.end(), out);
-    out += width;
-  }
-  return t;
+  return to_tensor(rows, width, torch::kInt64);
 }
 
-// [B, N...] tensor on any device -> B float rows on the CPU.
+// [B, N...] tensor on any device -> B rows of T on the CPU.
+template <class T>
+std::vector<std::vector<T>> rows_of(const torch::Tensor& t, torch::Dtype dtype) {
+  auto c = t.to(torch::kCPU, dtype).contiguous().reshape({t.size(0), -1});
+  std::vector<std::vector<T>> rows(static_cast<size_t>(c.size(0)));
+  const T* p = c.data_ptr<T>();
+  for (auto& r : rows) {
+    r.assign(p, p + c.size(1));
+    p += c.size(1);
+  }
+  return rows;
+}
 FloatRows float_rows(const torch::Tensor& t) {
-  auto c = t.to(torch::kCPU, torch::kFloat32).contiguous().reshape({t.size(0), -1});
-  FloatRows rows(static_cast<size_t>(c.size(0)));
-  const float* p = c.data_ptr<float>();
-  for (auto& r : rows) {
-    r.assign(p, p + c.size(1));
-    p += c.size(1);
-  }
-  return rows;
+  return rows_of<float>(t, torch::kFloat32);
 }
-
 ClassRows class_rows(const torch::Tensor& t) {
-  auto c = t.to(torch::kCPU, torch::kInt64).contiguous();
-  ClassRows rows(static_cast<size_t>(c.size(0)));
-  const int64_t* p = c.data_ptr<int64_t>();
-  for (auto& r : rows) {
-    r.assign(p, p + c.size(1));
-    p += c.size(1);
-  }
-  return rows;
+  return rows_of<int64_t>(t, torch::kInt64);
 }
 
 // Every class in [0, depth): a model that returns others is broken, not the request.
