@@ -96,6 +96,11 @@ struct Running {
     }
     return false;
   }
+  // GET /v1/models' list; empty when the request fails.
+  json models() {
+    auto r = client.Get("/v1/models");
+    return r && r->status == 200 ? json::parse(r->body)["models"] : json::array();
+  }
   DaemonProcess process;
   httplib::Client client;
 };
@@ -162,9 +167,7 @@ TEST(ShippedModels, RunOnTheCpuWithoutLibTorch) {
     ASSERT_TRUE(running.loaded()) << running.process.stderr_text();
     DaemonProcess& d = running.process;
     httplib::Client& c = running.client;
-    auto models = c.Get("/v1/models");
-    ASSERT_TRUE(models && models->status == 200);
-    const json listed = json::parse(models->body)["models"];
+    const json listed = running.models();
     ASSERT_FALSE(listed.empty());
     for (const auto& m : listed) {
       EXPECT_EQ(m.value("status", ""), "ready") << m.dump();
@@ -192,9 +195,7 @@ TEST(ShippedModels, TorchScriptWithoutThePluginSaysWhy) {
   ASSERT_TRUE(running.loaded()) << running.process.stderr_text();
   DaemonProcess& d = running.process;
   httplib::Client& c = running.client;
-  auto models = c.Get("/v1/models");
-  ASSERT_TRUE(models && models->status == 200);
-  const json listed = json::parse(models->body)["models"];
+  const json listed = running.models();
   ASSERT_FALSE(listed.empty());
   for (const auto& m : listed) {
     EXPECT_EQ(m.value("status", ""), "error") << m.dump();
