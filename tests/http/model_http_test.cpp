@@ -208,5 +208,27 @@ TEST(ShippedModels, TorchScriptWithoutThePluginSaysWhy) {
   EXPECT_EQ(d.stop(SIGTERM), 0) << d.stderr_text();
 }
 
+// A GPU asked for on a machine without one: the tools answer 503 saying which devices there are,
+// whether LibTorch's plugin could be asked (this CPU-only LibTorch) or is off.
+TEST(ShippedModels, AnUnavailableGpuIsNamedInTheError) {
+  if (!std::filesystem::is_directory(kModels)) GTEST_SKIP() << "no models folder at " << kModels;
+  const std::map<std::string, std::string> plugin_found,
+      plugin_off{{"CLIPGEN_TORCH_PLUGIN", "none"}};
+  for (const auto* env : {&plugin_found, &plugin_off}) {
+    SCOPED_TRACE(env->empty() ? "plugin installed" : "CLIPGEN_TORCH_PLUGIN=none");
+    Running running({"--port", "0", "--models", kModels, "--device", "cuda"}, *env);
+    ASSERT_TRUE(running.loaded()) << running.process.stderr_text();
+    auto r = running.client.Post("/v1/generate", request_for("generate", "drums", 2).dump(),
+                                 "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 503) << r->body;
+    EXPECT_NE(r->body.find("device cuda is not available here"), std::string::npos) << r->body;
+    if (!env->empty()) {
+      EXPECT_NE(r->body.find("LibTorch is off"), std::string::npos) << r->body;
+    }
+    EXPECT_EQ(running.process.stop(SIGTERM), 0) << running.process.stderr_text();
+  }
+}
+
 }  // namespace
 }  // namespace clipgen::test
