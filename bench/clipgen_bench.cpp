@@ -4,6 +4,7 @@
 //   clipgen_bench engine --models DIR --inputs FILE --kind melody|drums --work w1,w2 --out FILE
 //                        [--reps N] [--budget-ms MS] [--threads N] [--runtime auto|torchscript]
 //   clipgen_bench http   --url http://127.0.0.1:PORT (same options, no --models/--threads)
+//                        [--gap-ms MS]   (idle time before each request: spaced clicks)
 //   clipgen_bench load   --url ... --inputs FILE --kind K --work W --concurrency C
 //                        --duration-ms MS --out FILE        (requests per second)
 //   clipgen_bench open   --models DIR --out FILE [--runtime auto|torchscript]
@@ -264,18 +265,22 @@ int run_http(const Args& a, const json& inputs) {
   cli.set_read_timeout(600, 0);
   json results = json::object();
   const std::string kind = a.get("kind", "melody");
+  // Idle time before each request, as between a musician's clicks (the budget grows by it).
+  const double gap_ms = std::stod(a.get("gap-ms", "0"));
   for (const auto& w : split(a.get("work"))) {
     // The body is serialised before the clock starts: the client's JSON is not the daemon's cost.
     auto call = [&](std::uint64_t seed) {
       auto work = make_work(w, inputs, kind, seed);
       if (!work) fail("unknown work item " + w);
       const std::string body = work->body.dump();
+      if (gap_ms > 0)
+        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(gap_ms));
       const auto t0 = Clock::now();
       post(cli, work->tool, body);
       return ms_since(t0);
     };
     const Timing tm = timing(a);
-    results[w] = time_calls(call, tm.warmup, tm.reps, tm.budget_ms);
+    results[w] = time_calls(call, tm.warmup, tm.reps, tm.budget_ms + tm.reps * gap_ms);
   }
   write_json(a.get("out"), {{"side", "http"}, {"results", results}});
   return 0;
