@@ -95,7 +95,10 @@ bool gpu_may_exist() {
 #if defined(__APPLE__)
   return true;
 #else
-  // The NVIDIA driver's library: without it LibTorch finds no CUDA device either.
+  // A CPU-only LibTorch (Debian's) finds no GPU whatever the machine has, unless the plugin was
+  // pointed elsewhere; and without the NVIDIA driver's library, neither does a CUDA one.
+  const char* other = std::getenv("CLIPGEN_TORCH_PLUGIN");
+  if (!CLIPGEN_TORCH_HAS_CUDA && !(other && *other && std::string(other) != "none")) return false;
   void* h = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
   if (!h) return false;
   dlclose(h);

@@ -58,8 +58,9 @@ class TorchRuntime {
 // (<bin>/../lib/: every program and test of the build sits in <build>/bin); $CLIPGEN_TORCH_PLUGIN,
 // when set, is the only path tried ("none": LibTorch stays off).
 TorchRuntime* torch_runtime(std::string* why);
-// Whether a GPU could be there for LibTorch to find, without loading it: an NVIDIA driver on
-// Linux; always on macOS (MPS). Device "auto" loads the plugin only when this is true.
+// Whether a GPU could be there for LibTorch to find, without loading it: on Linux, a CUDA build
+// of LibTorch and an NVIDIA driver; always on macOS (MPS). Device "auto" loads the plugin only
+// when this is true.
 bool gpu_may_exist();
 
 }  // namespace clipgen::engine::detail
