@@ -4,6 +4,7 @@
 #include "model.h"
 
 #include <filesystem>
+#include <stdexcept>
 #include <system_error>
 
 #include "native/helper_thread.h"
@@ -32,10 +33,6 @@ bool same_width(const FloatRows& rows, size_t width) {
     if (r.size() != width) return false;
   }
   return true;
-}
-
-Error no_runtime(const std::string& id) {
-  return internal("model " + id + " is not loaded");
 }
 
 }  // namespace
@@ -151,11 +148,17 @@ std::unique_ptr<Model> Model::load(const std::string& path, const std::string& d
   }
   m->info_.runtime = "torchscript";
   // A file the reader declined may still have a layout the native runtime knows.
-  if (!(on_native && !archive_error.empty() && m->build_native(loaded.module->weights()))) {
+  if (archive_error.empty() || !m->build_native(loaded.module->weights())) {
     m->impl_->torch = std::move(loaded.module);
   }
   m->finish(warm_up);
   return m;
+}
+
+// A model with neither runtime failed to load; the caller's catch turns this into its error.
+TorchModule& Model::torch_module() const {
+  if (!impl_->torch) throw std::logic_error("the model is not loaded");
+  return *impl_->torch;
 }
 
 void Model::finish(bool warm_up) {
@@ -232,9 +235,8 @@ Result<Posterior> Model::encode_classes(const ClassRows& classes) const {
         return p;
       });
     }
-    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    return impl_->torch->encode_classes(classes, t, depth(), meta_.z_size);
+    return torch_module().encode_classes(classes, t, depth(), meta_.z_size);
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in encode: " + e.what());
   }
@@ -254,9 +256,8 @@ Result<Posterior> Model::encode_groove(const FloatRows& rows) const {
         return p;
       });
     }
-    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    return impl_->torch->encode_groove(rows, t, meta_.z_size);
+    return torch_module().encode_groove(rows, t, meta_.z_size);
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in encode: " + e.what());
   }
@@ -275,9 +276,8 @@ Result<ClassRows> Model::decode_classes(const FloatRows& z, double temperature,
         return vae->decode_classes(zs, temperature, us);
       });
     }
-    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    return impl_->torch->decode_classes(z, meta_.z_size, temperature, uniforms, t, depth());
+    return torch_module().decode_classes(z, meta_.z_size, temperature, uniforms, t, depth());
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in decode: " + e.what());
   }
@@ -297,9 +297,8 @@ Result<FloatRows> Model::decode_groove(const FloatRows& z, double temperature,
         return vae->decode_groove(zs, temperature, us);
       });
     }
-    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    return impl_->torch->decode_groove(z, meta_.z_size, temperature, uniforms, t);
+    return torch_module().decode_groove(z, meta_.z_size, temperature, uniforms, t);
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in decode: " + e.what());
   }
@@ -345,9 +344,8 @@ Result<ClassRows> Model::run_rnn(const ClassRows& primer, const FloatRows* contr
                                     steps, temperature, native::rows_of(uniforms, from, to));
       });
     }
-    if (!impl_->torch) return no_runtime(meta_.id);
     std::lock_guard<std::mutex> lock(mutex_);
-    return impl_->torch->generate(primer, controls, k, steps, temperature, uniforms, depth());
+    return torch_module().generate(primer, controls, k, steps, temperature, uniforms, depth());
   } catch (const std::exception& e) {
     return internal(std::string("model ") + meta_.id + " failed in generate: " + e.what());
   }

@@ -20,6 +20,8 @@
 
 namespace clipgen::engine::detail {
 
+class TorchModule;  // torch_plugin.h
+
 using FloatRows = std::vector<std::vector<float>>;    // [B][...], row-major per item
 using ClassRows = std::vector<std::vector<int64_t>>;  // [B][T]
 
@@ -79,6 +81,7 @@ class Model {
                    const std::function<bool(const std::string&)>& has_method);
   bool build_native(native::Weights weights);  // false with info_.runtime_note set
   void finish(bool warm_up);                   // warm-up, then status "ready"
+  TorchModule& torch_module() const;
   Status warm_up();
   Result<ClassRows> run_rnn(const ClassRows& primer, const FloatRows* controls, int steps,
                             double temperature, const FloatRows& uniforms) const;

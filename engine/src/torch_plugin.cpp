@@ -32,11 +32,17 @@ fs::path program_dir() {
 #endif
 }
 
+// $CLIPGEN_TORCH_PLUGIN: "" when unset, else the only path tried ("none": none), to pin a
+// build or to run without LibTorch.
+std::string explicit_plugin() {
+  const char* env = std::getenv("CLIPGEN_TORCH_PLUGIN");
+  return env ? env : "";
+}
+
 std::vector<fs::path> candidates() {
-  // An explicit path is the only one tried (and "none" none): to pin a build, or to run without.
-  if (const char* env = std::getenv("CLIPGEN_TORCH_PLUGIN"); env && *env) {
-    if (std::string(env) == "none") return {};
-    return {fs::path(env)};
+  if (const std::string path = explicit_plugin(); !path.empty()) {
+    if (path == "none") return {};
+    return {fs::path(path)};
   }
   std::vector<fs::path> out;
   const fs::path dir = program_dir();
@@ -76,10 +82,10 @@ Loaded load_plugin() {
     out.runtime = entry();  // the handle stays open for the process' life
     return out;
   }
-  out.why = tried.empty() ? "LibTorch is off (CLIPGEN_TORCH_PLUGIN=none)"
-                          : "the LibTorch plugin (" CLIPGEN_TORCH_PLUGIN_NAME
-                            ") is not installed (looked at: " +
-                                tried + ")";
+  out.why = explicit_plugin() == "none" ? "LibTorch is off (CLIPGEN_TORCH_PLUGIN=none)"
+                                        : "the LibTorch plugin (" CLIPGEN_TORCH_PLUGIN_NAME
+                                          ") is not installed (looked at: " +
+                                              tried + ")";
   return out;
 }
 
@@ -97,8 +103,8 @@ bool gpu_may_exist() {
 #else
   // A CPU-only LibTorch (Debian's) finds no GPU whatever the machine has, unless the plugin was
   // pointed elsewhere; and without the NVIDIA driver's library, neither does a CUDA one.
-  const char* other = std::getenv("CLIPGEN_TORCH_PLUGIN");
-  if (!CLIPGEN_TORCH_HAS_CUDA && !(other && *other && std::string(other) != "none")) return false;
+  const std::string other = explicit_plugin();
+  if (!CLIPGEN_TORCH_HAS_CUDA && (other.empty() || other == "none")) return false;
   void* h = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
   if (!h) return false;
   dlclose(h);
