@@ -222,9 +222,12 @@ def main() -> int:
     out = os.path.join(work_root, "peak.json")
     run([bench_exe, "peak", "--out", out])
     with open(out) as f:
-        args.gflops = json.load(f)["gflops"]
+        peak = json.load(f)
+    args.gflops, args.activation_ns = peak["gflops"], peak["activationNs"]
     raw["machine"]["peakGflopsOneCore"] = args.gflops
-    log(f"one core sustains {args.gflops:.0f} GFLOP/s on a sampling-step product")
+    raw["machine"]["activationNsOneCore"] = args.activation_ns
+    log(f"one core sustains {args.gflops:.0f} GFLOP/s on a sampling-step product and "
+        f"{args.activation_ns:.3f} ns per activation")
     tables: List[str] = []
     try:
         for case, folder, tools, kind, works, note in CASES:
@@ -262,7 +265,7 @@ def main() -> int:
                     res["magentajs"] = json.load(f)
             res.update(run_clipgen(bench_exe, daemon_exe, models, inp, kind, works, timing,
                                    cdir, args))
-            limits = physical.limits_ms(pt, meta, works, args.gflops)
+            limits = physical.limits_ms(pt, meta, works, args.gflops, args.activation_ns)
             raw["cases"][case] = {"results": res, "limits": limits, "meta": meta}
             tables.append(table(case, note, meta, works, res, limits))
             print(tables[-1], flush=True)
@@ -332,8 +335,9 @@ def run_torchscript(bench_exe, args, models, inp, kind, works, timing, folder) -
 
 HEADER = ("| work | magenta.js (node, tfjs cpu) ms | ClipGen engine ms | ClipGen over HTTP ms | "
           "engine, 1 thread ms | engine on TorchScript ms | bandwidth limit ms | "
-          "arithmetic floor ms | 1-thread engine / physical limit | speed-up |")
-RULE = "|---|---|---|---|---|---|---|---|---|---|"
+          "arithmetic floor ms | activation floor ms | 1-thread engine / physical limit | "
+          "speed-up |")
+RULE = "|---|---|---|---|---|---|---|---|---|---|---|"
 
 
 def row(work_text, res, w, lim) -> str:
@@ -347,10 +351,11 @@ def row(work_text, res, w, lim) -> str:
     speed = f"{sj['median'] / se['median']:.0f}x" if sj and se else "—"
     bw = f"{lim['bandwidth']:.3f}" if lim else "—"
     ar = f"{lim['arithmetic']:.3f}" if lim and lim["arithmetic"] else "—"
+    act = f"{lim['activations']:.3f}" if lim and lim["activations"] else "—"
     one = s1 or se
     over = f"{one['median'] / lim['limit']:.1f}x" if one and lim else "—"
     return (f"| {work_text} | {fmt(sj)} | {fmt(se)} | {fmt(sh)} | {fmt(s1)} | {fmt(st)} | {bw} | "
-            f"{ar} | {over} | {speed} |")
+            f"{ar} | {act} | {over} | {speed} |")
 
 
 def table(case, note, meta, works, res, limits) -> str:
@@ -361,9 +366,12 @@ def table(case, note, meta, works, res, limits) -> str:
     lines.append("Times: median / p90 ms. Bandwidth limit: weight bytes read per sequential step "
                  "x steps / 65 GB/s; arithmetic floor: 2 flops per multiply-add a batch row cannot "
                  "avoid (dense inputs included, one-hot lookups left out) at the measured peak of "
-                 "one core; physical limit: the larger of the two, taken against "
-                 "the engine kept to one thread (`--native-threads 1`). The engine and HTTP "
-                 "columns are the defaults: batches of enough work split over two threads.")
+                 "one core; activation floor: the sigmoids, tanhs and exponentials a step cannot "
+                 "avoid (5 per LSTM unit, 1 per output column, attention's per window entry) at "
+                 "one core's measured rate in L1; physical limit: the larger of the bandwidth "
+                 "limit and the sum of the two floors, taken against the engine kept to one "
+                 "thread (`--native-threads 1`). The engine and HTTP columns are the defaults: "
+                 "batches of enough work split over two threads.")
     return "\n".join(lines) + "\n"
 
 
@@ -404,7 +412,8 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
             res = run_shipped_kind(bench_exe, d, args, inp, kind, works, timing, work_root)
             raw["shipped"]["results"][kind] = res
             for w in works:
-                lim = physical.shipped_limit_ms(args.shipped, metas, kind, w, args.gflops)
+                lim = physical.shipped_limit_ms(args.shipped, metas, kind, w, args.gflops,
+                                                args.activation_ns)
                 lines.append(row(f"{WORK_TEXT[w]} ({kind})", res, w, lim))
             if load_work is None:
                 load_work = (kind, "sample8" if "sample8" in works else works[0], inp)

@@ -9,8 +9,8 @@
 //                        --duration-ms MS --out FILE        (requests per second)
 //   clipgen_bench open   --models DIR --out FILE [--runtime auto|torchscript]
 //                        (Engine::open without, then with warm-up)
-//   clipgen_bench peak   --out FILE   (GFLOP/s of the native runtime's product on one core: the
-//                        arithmetic floor of bench/physical.py)
+//   clipgen_bench peak   --out FILE   (GFLOP/s of the native runtime's product on one core, and
+//                        ns per sigmoid / tanh in L1: the rates of bench/physical.py's floors)
 //
 // Work items: sampleN (Generate, N variations), interpolateN (N clips), continueS (4 variations
 // of S steps = S/16 bars), grooveB / drumifyB (the B-bar clip of the inputs file). Output:
@@ -326,7 +326,7 @@ int run_load(const Args& a, const json& inputs) {
 
 // The best of 5 half-second runs of a sampling-step product whose weight stays in L2
 // ([4,192] x [192,768]: the shipped melody decoder's step): what one core sustains on this work.
-int run_peak(const Args& a) {
+double peak_gflops() {
   const int m = 4, k = 192, n = 768;
   std::vector<float> x(m * k, 0.5f), w(static_cast<size_t>(k) * n, 0.25f), out(m * n, 0.0f);
   double best = 0.0;
@@ -341,7 +341,40 @@ int run_peak(const Args& a) {
     }
     best = std::max(best, 2.0 * m * n * k * calls / (ms_since(t0) * 1e6));
   }
-  write_json(a.get("out"), {{"side", "peak"}, {"gflops", best}, {"shape", {m, k, n}}});
+  return best;
+}
+
+// ns per element of an activation kernel over 4096 floats in L1 (best of 5 runs of 200 ms):
+// the rate the physical limit's activation floor charges each sigmoid, tanh or exponential.
+template <class F>
+double activation_ns(F kernel) {
+  const int n = 4096;
+  std::vector<float> x(n), y(n);
+  for (int i = 0; i < n; ++i) x[i] = 0.01f * static_cast<float>(i % 1000) - 5.0f;
+  double best = 1e30;
+  for (int trial = 0; trial < 5; ++trial) {
+    long calls = 0;
+    const auto t0 = Clock::now();
+    while (ms_since(t0) < 200.0) {
+      for (int i = 0; i < 100; ++i) kernel(n, x.data(), y.data());
+      calls += 100;
+    }
+    best = std::min(best, ms_since(t0) * 1e6 / (static_cast<double>(calls) * n));
+  }
+  return best;
+}
+
+int run_peak(const Args& a) {
+  namespace native = clipgen::engine::native;
+  const double gflops = peak_gflops();
+  const double sigmoid = activation_ns(native::sigmoid_rows);
+  const double tanh = activation_ns(native::tanh_rows);
+  write_json(a.get("out"), {{"side", "peak"},
+                            {"gflops", gflops},
+                            {"shape", {4, 192, 768}},
+                            {"sigmoidNs", sigmoid},
+                            {"tanhNs", tanh},
+                            {"activationNs", std::min(sigmoid, tanh)}});
   return 0;
 }
 

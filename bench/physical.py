@@ -14,8 +14,17 @@ upper layers, the output layer, the attention layers, and the dense inputs (a Gr
 previous output, a GrooVAE or drum-roll encoder's input, the attention's mix, the binary
 counter). One-hot inputs (lookups) and constant ones (z) are left out. With a handful of rows
 the floor is above the bandwidth limit: these weights sit in L2/L3, and the products are bound
-by the core's multiply-adds, not by memory. Elementwise work (sigmoid, tanh, softmax, sampling)
-is not counted.
+by the core's multiply-adds, not by memory.
+
+Activation floor: the transcendental evaluations a step cannot avoid, at the time one core takes
+for one in a tight loop over data in L1 (the runtime's cheaper of sigmoid and tanh over 4096
+floats, `clipgen_bench peak`, same run). Per step and row: 5 per LSTM unit (the input, forget and
+output gates' sigmoids, the candidate's tanh and the cell's), one per output column (a softmax's
+exponentials before a categorical draw; a GrooVAE's hit and velocity sigmoids and offset tanh),
+and for attention one tanh per window entry and attention unit plus the window's softmax.
+They run on the same vector units as the products, so the floors add. Left out, so that the
+floor stays a lower bound: the cell's multiply-adds, the max and sum passes and the search of a
+draw, initial states from z, and an exponential being ~10 % cheaper than a tanh.
 """
 import os
 from typing import Dict, List, Optional
@@ -41,25 +50,38 @@ def _size(shape: tuple) -> int:
 
 class Pass:
     """One sequential pass: `read` weights read per step (bandwidth), `mul` weights each row
-    multiplies per step (arithmetic), `steps` sequential steps, `rows` batch rows."""
+    multiplies per step (arithmetic), `steps` sequential steps, `rows` batch rows, `act`
+    transcendental evaluations per step and row (activation floor)."""
 
-    def __init__(self, read: int, mul: int, steps: int, rows: int):
-        self.read, self.mul, self.steps, self.rows = read, mul, steps, rows
+    def __init__(self, read: int, mul: int, steps: int, rows: int, act: int = 0):
+        self.read, self.mul, self.steps, self.rows, self.act = read, mul, steps, rows, act
+
+
+CELL_ACTIVATIONS = 5  # sigmoid(i), sigmoid(f), sigmoid(o), tanh(j), tanh(c) per unit
 
 
 def _units(p, kernel: str) -> int:
     return p[kernel][1] // 4
 
 
+def _cells(p, prefix: str) -> List[tuple]:
+    """Kernel shapes of an LSTM stack's cells, bottom first."""
+    shapes, k = [], 0
+    while f"{prefix}cells.{k}.kernel" in p:
+        shapes.append(p[f"{prefix}cells.{k}.kernel"])
+        k += 1
+    return shapes
+
+
 def _stack(p, prefix: str, dense_in: int = 0) -> int:
     """Weights an LSTM stack multiplies per step and row: cell 0's recurrent rows and its
     `dense_in` input rows, every row of the other cells (their input is the layer below)."""
-    total, k = 0, 0
-    while f"{prefix}cells.{k}.kernel" in p:
-        rows, cols = p[f"{prefix}cells.{k}.kernel"]
-        total += ((cols // 4 + dense_in) if k == 0 else rows) * cols
-        k += 1
-    return total
+    return sum(((cols // 4 + dense_in) if k == 0 else rows) * cols
+               for k, (rows, cols) in enumerate(_cells(p, prefix)))
+
+
+def _stack_units(p, prefix: str) -> int:
+    return sum(cols // 4 for _, cols in _cells(p, prefix))
 
 
 def _bidi(p, prefix: str, dense: bool):
@@ -73,6 +95,10 @@ def _bidi(p, prefix: str, dense: bool):
     return rec, inp
 
 
+def _bidi_act(p, prefix: str) -> int:
+    return CELL_ACTIVATIONS * sum(_units(p, f"{prefix}{d}.kernel") for d in ("fw", "bw"))
+
+
 def _encode(p, meta, rows: int) -> List[Pass]:
     conv = meta["converter"]
     steps = conv["numSteps"]
@@ -82,10 +108,11 @@ def _encode(p, meta, rows: int) -> List[Pass]:
         rec0, in0 = _bidi(p, "encoder.level0.", dense)
         rec1, in1 = _bidi(p, "encoder.level1.", True)  # level 0's outputs
         # Level 0 runs every segment as its own batch row.
-        return [Pass(rec0, rec0 + in0, steps // segments, rows * segments),
-                Pass(rec1, rec1 + in1, segments, rows)]
+        return [Pass(rec0, rec0 + in0, steps // segments, rows * segments,
+                     _bidi_act(p, "encoder.level0.")),
+                Pass(rec1, rec1 + in1, segments, rows, _bidi_act(p, "encoder.level1."))]
     rec, inp = _bidi(p, "encoder.rnn.", dense)
-    return [Pass(rec, rec + inp, steps, rows)]
+    return [Pass(rec, rec + inp, steps, rows, _bidi_act(p, "encoder.rnn."))]
 
 
 def _decode(p, meta, rows: int) -> List[Pass]:
@@ -95,20 +122,26 @@ def _decode(p, meta, rows: int) -> List[Pass]:
     # A GrooVAE decoder's input is its previous (dense) output; the others' a one-hot class.
     dense_in = p["decoder.core.output_projection.kernel"][1] if conv["type"] == "groove" else 0
     per = _stack(p, "decoder.core.rnn.", dense_in) + out
-    passes = [Pass(per, per, steps, rows)]
+    act = (CELL_ACTIVATIONS * _stack_units(p, "decoder.core.rnn.")
+           + p["decoder.core.output_projection.kernel"][1])
+    passes = [Pass(per, per, steps, rows, act)]
     segments = conv.get("numSegments", 0)
     if segments:
         cond = _stack(p, "decoder.conductor.")
-        passes.append(Pass(cond, cond, segments, rows))
+        passes.append(Pass(cond, cond, segments, rows,
+                           CELL_ACTIVATIONS * _stack_units(p, "decoder.conductor.")))
     return passes
 
 
-def _rnn_step(p) -> tuple:
-    """(weights read, weights multiplied per row) of a MusicRNN step."""
+def _rnn_step(p, meta) -> tuple:
+    """(weights read, weights multiplied per row, activations per row) of a MusicRNN step."""
     units0 = _units(p, "rnn.cells.0.kernel")
     classes = p["fully_connected.kernel"][1]
     ip = p.get("attention.input_projection.kernel", (0, 0))
+    act = CELL_ACTIVATIONS * _stack_units(p, "rnn.") + classes
     if ip[0]:
+        window = int(meta.get("attentionLength", 0))
+        act += window * p["attention.attn_v"][0] + window
         # The attention mix rows of its input projection (the one-hot rows are a lookup) and the
         # first cell's whole input, the projection's output.
         attention = (ip[0] - ip[1]) * ip[1]
@@ -116,12 +149,12 @@ def _rnn_step(p) -> tuple:
                   "attention.output_projection.kernel"):
             attention += _size(p[k])
         mul = _stack(p, "rnn.", ip[1]) + _size(p["fully_connected.kernel"]) + attention
-        return mul, mul
+        return mul, mul, act
     # The first cell's input: one-hot class rows, then aux inputs (the binary counter), which
     # are known for every step and projected in one product per call.
     aux = p["rnn.cells.0.kernel"][0] - units0 - classes
     read = _stack(p, "rnn.") + _size(p["fully_connected.kernel"])
-    return read, read + aux * p["rnn.cells.0.kernel"][1]
+    return read, read + aux * p["rnn.cells.0.kernel"][1], act
 
 
 def _passes(p: Dict[str, tuple], meta: Dict, work: str) -> Optional[List[Pass]]:
@@ -134,28 +167,32 @@ def _passes(p: Dict[str, tuple], meta: Dict, work: str) -> Optional[List[Pass]]:
         windows = max(1, n * 16 // meta["converter"]["numSteps"])  # n bars, 16 steps a bar
         return _encode(p, meta, windows) + _decode(p, meta, windows)
     if work.startswith("continue"):
-        read, mul = _rnn_step(p)
-        return [Pass(read, mul, PRIMER_STEPS + n, CONTINUE_VARIATIONS)]
+        read, mul, act = _rnn_step(p, meta)
+        return [Pass(read, mul, PRIMER_STEPS + n, CONTINUE_VARIATIONS, act)]
     return None
 
 
-def work_limit_ms(p: Dict[str, tuple], meta: Dict, work: str,
-                  gflops: float = 0.0) -> Optional[Dict[str, float]]:
-    """{"bandwidth": ms, "arithmetic": ms (0 without gflops), "limit": the larger}."""
+def work_limit_ms(p: Dict[str, tuple], meta: Dict, work: str, gflops: float = 0.0,
+                  activation_ns: float = 0.0) -> Optional[Dict[str, float]]:
+    """{"bandwidth": ms, "arithmetic": ms (0 without gflops), "activations": ms (0 without
+    activation_ns), "limit": the larger of bandwidth and arithmetic + activations}."""
     passes = _passes(p, meta, work)
     if passes is None:
         return None
     bandwidth = sum(x.read * FLOAT * x.steps for x in passes) / BANDWIDTH * 1000.0
     flops = sum(2.0 * x.mul * x.steps * x.rows for x in passes)
     arithmetic = flops / (gflops * 1e9) * 1000.0 if gflops > 0 else 0.0
-    return {"bandwidth": bandwidth, "arithmetic": arithmetic, "limit": max(bandwidth, arithmetic)}
+    activations = sum(x.act * x.steps * x.rows for x in passes) * activation_ns / 1e6
+    return {"bandwidth": bandwidth, "arithmetic": arithmetic, "activations": activations,
+            "limit": max(bandwidth, arithmetic + activations)}
 
 
-def limits_ms(pt: str, meta: Dict, works: List[str], gflops: float = 0.0) -> Dict[str, Dict]:
+def limits_ms(pt: str, meta: Dict, works: List[str], gflops: float = 0.0,
+              activation_ns: float = 0.0) -> Dict[str, Dict]:
     p = _params(pt)
     out = {}
     for w in works:
-        v = work_limit_ms(p, meta, w, gflops)
+        v = work_limit_ms(p, meta, w, gflops, activation_ns)
         if v is not None:
             out[w] = v
     return out
@@ -165,8 +202,8 @@ TOOL_OF = {"sample": "generate", "interpolate": "interpolate", "continue": "cont
            "groove": "groove", "drumify": "drumify"}
 
 
-def shipped_limit_ms(folder: str, metas: List[Dict], kind: str, work: str,
-                     gflops: float = 0.0) -> Optional[Dict[str, float]]:
+def shipped_limit_ms(folder: str, metas: List[Dict], kind: str, work: str, gflops: float = 0.0,
+                     activation_ns: float = 0.0) -> Optional[Dict[str, float]]:
     """The limit for the model the engine would pick (first in file-name order)."""
     tool = TOOL_OF[work.rstrip("0123456789")]
     conv = {"melody": "melody", "drums": "drums"}[kind]
@@ -176,7 +213,7 @@ def shipped_limit_ms(folder: str, metas: List[Dict], kind: str, work: str,
         if tool in m["tools"] and m["converter"]["type"] == conv and "controls" not in m:
             pt = _find_file(folder, m["id"])
             if pt:
-                return work_limit_ms(_params(pt), m, work, gflops)
+                return work_limit_ms(_params(pt), m, work, gflops, activation_ns)
     return None
 
 

@@ -7,6 +7,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import physical  # noqa: E402
 
 GFLOPS = 100.0
+ACTIVATION_NS = 0.25
 
 
 def groovae():
@@ -77,6 +78,43 @@ class PhysicalTest(unittest.TestCase):
         steps = physical.PRIMER_STEPS + 32
         self.assertAlmostEqual(lim["bandwidth"], read * 4 * steps / physical.BANDWIDTH * 1e3)
         self.assertAlmostEqual(lim["arithmetic"], 2.0 * (read + 5 * 96) * steps * 4 / GFLOPS / 1e6)
+
+    def test_activations_are_five_per_unit_and_one_per_output_column(self):
+        p, meta = groovae()
+        lim = physical.work_limit_ms(p, meta, "groove16", GFLOPS, ACTIVATION_NS)
+        # 8 windows x 32 steps; encoder: 24 units each way; decoder: two 24-unit cells and the
+        # 27 output columns (hit and velocity sigmoids, offset tanh).
+        per_row_step = 5 * (24 + 24) + (5 * (24 + 24) + 27)
+        self.assertAlmostEqual(lim["activations"], 8 * 32 * per_row_step * ACTIVATION_NS / 1e6)
+        self.assertAlmostEqual(lim["limit"], lim["arithmetic"] + lim["activations"])
+        self.assertEqual(physical.work_limit_ms(p, meta, "groove16", GFLOPS)["activations"], 0.0)
+
+    def test_attention_window_costs_a_tanh_per_unit_and_an_exponential_per_entry(self):
+        p = {"rnn.cells.0.kernel": (38 + 16, 64), "rnn.cells.1.kernel": (32, 64),
+             "fully_connected.kernel": (16, 38), "attention.attn_w": (16, 16),
+             "attention.attn_v": (16,), "attention.input_projection.kernel": (38 + 16, 38),
+             "attention.query.kernel": (64, 16), "attention.output_projection.kernel": (32, 16)}
+        meta = {"converter": {"type": "melody"}, "attentionLength": 8}
+        lim = physical.work_limit_ms(p, meta, "continue32", GFLOPS, ACTIVATION_NS)
+        per_row_step = 5 * (16 + 16) + 38 + (8 * 16 + 8)
+        steps = physical.PRIMER_STEPS + 32
+        self.assertAlmostEqual(lim["activations"], per_row_step * steps *
+                               physical.CONTINUE_VARIATIONS * ACTIVATION_NS / 1e6)
+
+    def test_hierarchical_conductor_steps_once_per_segment(self):
+        p = {"decoder.core.rnn.cells.0.kernel": (90 + 8 + 16, 64),
+             "decoder.core.output_projection.kernel": (16, 90),
+             "decoder.conductor.cells.0.kernel": (1 + 12, 48)}
+        meta = {"converter": {"type": "melody", "numSteps": 64, "numSegments": 4}}
+        lim = physical.work_limit_ms(p, meta, "sample8", GFLOPS, ACTIVATION_NS)
+        # 8 rows: 64 core steps of 16 units and 90 classes, 4 conductor steps of 12 units.
+        self.assertAlmostEqual(lim["activations"],
+                               8 * (64 * (5 * 16 + 90) + 4 * 5 * 12) * ACTIVATION_NS / 1e6)
+
+    def test_bandwidth_binds_when_it_is_larger_than_both_floors(self):
+        p, meta = groovae()
+        lim = physical.work_limit_ms(p, meta, "groove4", 1e6, 1e-6)
+        self.assertEqual(lim["limit"], lim["bandwidth"])
 
     def test_unknown_work_has_no_limit(self):
         p, meta = groovae()
