@@ -66,7 +66,7 @@ struct Rnn::Run {
       states.assign(static_cast<size_t>(m) * a.length * 2 * a.size, 0.0f);
       query.resize(static_cast<size_t>(m) * a.size);
       cat.resize(static_cast<size_t>(m) * a.query.in);
-      score.resize(a.length);
+      score.resize(static_cast<size_t>(m) * a.length);
       mixed.resize(static_cast<size_t>(m) * 2 * a.size);
       output.resize(static_cast<size_t>(m) * a.size);
       x.resize(static_cast<size_t>(m) * net.input_size_);
@@ -108,15 +108,22 @@ struct Rnn::Run {
     gemm_packed(m, qin, cat.data(), qin, a.query.packed, 0, a.query_bias ? a.query.bias : nullptr,
                 query.data(), A);
     const int out_units = net.rnn_.cells.back().units;
+    // Each kernel over every row before the next: a row's scores, softmax and mix are a chain
+    // of dependent short calls, and the rows' chains can then overlap.
+    const long row_stride = static_cast<long>(a.length) * 2 * A;
     for (int r = 0; r < m; ++r) {
-      const float* win = states.data() + static_cast<long>(r) * a.length * 2 * A;
-      const float* q = query.data() + static_cast<long>(r) * A;
-      tanh_dots(a.length, A, win + A, 2L * A, q, a.attn_v, score.data());
-      softmax_weights(a.length, score.data());
+      tanh_dots(a.length, A, states.data() + r * row_stride + A, 2L * A,
+                query.data() + static_cast<long>(r) * A, a.attn_v,
+                score.data() + static_cast<long>(r) * a.length);
+    }
+    for (int r = 0; r < m; ++r) softmax_weights(a.length, score.data() + r * a.length);
+    for (int r = 0; r < m; ++r) {
+      const float* win = states.data() + r * row_stride;
+      const float* p_row = score.data() + static_cast<long>(r) * a.length;
       float* att = attention.data() + static_cast<long>(r) * A;
       std::fill(att, att + A, 0.0f);
       for (int l = 0; l < a.length; ++l) {
-        const float p = score[l];
+        const float p = p_row[l];
         const float* st = win + static_cast<long>(l) * 2 * A;
         for (int k = 0; k < A; ++k) att[k] += p * st[k];
       }
@@ -129,7 +136,6 @@ struct Rnn::Run {
     // The new window entry: [output, output * attn_w] in the ring's oldest slot (rows of the
     // window are 2A apart, so one product writes every row's features in place).
     float* first = states.data() + static_cast<long>(slot) * 2 * A;
-    const long row_stride = static_cast<long>(a.length) * 2 * A;
     for (int r = 0; r < m; ++r) {
       float* entry = first + r * row_stride;
       const float* o = output.data() + static_cast<long>(r) * A;
