@@ -470,34 +470,35 @@ CLIPGEN_INLINE int sample_inverse_cdf_impl(int n, const float* x, float temperat
                                            float* scratch) {
   const int blocks = (n + 15) / 16;
   const int rem = n - 16 * (blocks - 1);
-  // x / 1 is x: the default temperature skips the divisions (same bits).
+  // x / 1 is x: the default temperature skips the divisions (same bits). Logits are read from
+  // x in both passes (max, then exponentials into scratch) rather than copied first.
   const v16 t = splat16(temperature);
   const bool scale = temperature != 1.0f;
-  for (int b = 0; b + 1 < blocks; ++b) {
-    const v16 v = load16(x + 16 * b);
-    store16(scratch + 16 * b, scale ? v / t : v);
-  }
   const float* tail = x + 16 * (blocks - 1);
   float last[16];
   for (int c = 0; c < 16; ++c) last[c] = c < rem ? tail[c] : -INFINITY;  // a masked load
-  store16(scratch + 16 * (blocks - 1), scale ? load16(last) / t : load16(last));
-  v16 top = load16(scratch);
-  for (int b = 1; b < blocks; ++b) {
-    const v16 v = load16(scratch + 16 * b);
+  const v16 lastv = scale ? load16(last) / t : load16(last);
+  v16 top = lastv;
+  for (int b = 0; b + 1 < blocks; ++b) {
+    const v16 v = scale ? load16(x + 16 * b) / t : load16(x + 16 * b);
     top = top > v ? top : v;
   }
   const v16 mx = splat16(fold_max16(top)[0]);
   v16 lanes = {};
-  for (int b = 0; b < blocks; ++b) {
+  for (int b = 0; b + 1 < blocks; ++b) {
+    const v16 v = (scale ? load16(x + 16 * b) / t : load16(x + 16 * b)) - mx;
     float* e = scratch + 16 * b;
-    for (int c = 0; c < 16; ++c) e[c] = exp_approx(e[c] - mx[c]);
-    v16 v = load16(e);
-    if (b == blocks - 1) {  // the padding's exp(-87) out
-      const vi16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-      v = lane < rem ? v : v16{};
-      store16(e, v);
-    }
-    lanes += v;
+    for (int c = 0; c < 16; ++c) e[c] = exp_approx(v[c]);
+    lanes += load16(e);
+  }
+  {
+    const v16 v = lastv - mx;
+    float* e = scratch + 16 * (blocks - 1);
+    for (int c = 0; c < 16; ++c) e[c] = exp_approx(v[c]);
+    const vi16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const v16 kept = lane < rem ? load16(e) : v16{};  // the padding's exp(-87) out
+    store16(e, kept);
+    lanes += kept;
   }
   const float total = sum16(lanes);
   // The first class whose cumulative probability passes u (torch: count of cdf <= u).
