@@ -194,6 +194,7 @@ protocol::NoteSequence make_sequence(const std::vector<GridNote>& notes, bool no
   seq.total_quantized_steps = total_steps;
   seq.total_time = static_cast<double>(total_steps) * step_length;
   int lost = 0;
+  seq.notes.reserve(notes.size());
   for (const GridNote& g : notes) {
     protocol::Note n;
     n.pitch = g.pitch;

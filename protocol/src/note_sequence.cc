@@ -49,8 +49,11 @@ bool NoteSequence::operator==(const NoteSequence& o) const {
 void sort_notes(NoteSequence& seq) {
   // Unquantized sequences may carry stale steps; order them by seconds alone.
   const bool by_steps = seq.is_quantized();
-  std::stable_sort(seq.notes.begin(), seq.notes.end(),
-                   [by_steps](const Note& a, const Note& b) { return note_less(a, b, by_steps); });
+  const auto less = [by_steps](const Note& a, const Note& b) { return note_less(a, b, by_steps); };
+  // Most sequences arrive in order (the converters write them so): one pass instead of a merge
+  // sort's buffer and moves.
+  if (std::is_sorted(seq.notes.begin(), seq.notes.end(), less)) return;
+  std::stable_sort(seq.notes.begin(), seq.notes.end(), less);
 }
 
 }  // namespace clipgen::protocol
