@@ -172,7 +172,8 @@ void CoreDecoder::decode_groove(int m, const float* z, int steps, double tempera
   const Cell& c0 = rnn.first();
   const int g = c0.gates();
   std::vector<float> xw(zw.size()), y(static_cast<size_t>(m) * kGrooveWidth), scratch;
-  std::vector<float> prev(static_cast<size_t>(m) * kGrooveWidth, 0.0f), act(kGrooveWidth);
+  std::vector<float> prev(static_cast<size_t>(m) * kGrooveWidth, 0.0f), sig(y.size()),
+      tnh(y.size());
   const int last = rnn.cells.back().units;
   const float temp = static_cast<float>(temperature);
   for (int t = 0; t < steps; ++t) {
@@ -180,20 +181,26 @@ void CoreDecoder::decode_groove(int m, const float* z, int steps, double tempera
     gemm_packed(m, kGrooveWidth, prev.data(), kGrooveWidth, c0.packed, 0, nullptr, xw.data(), g);
     const float* h = rnn.step(m, xw.data(), state, scratch);
     output_projection.apply(m, h, last, y.data(), kGrooveWidth);
-    for (int r = 0; r < m; ++r) {
-      float* yr = y.data() + static_cast<long>(r) * kGrooveWidth;
-      float* p = prev.data() + static_cast<long>(r) * kGrooveWidth;
-      if (temperature > 0.0) {
+    if (temperature > 0.0) {
+      for (int r = 0; r < m; ++r) {
+        float* yr = y.data() + static_cast<long>(r) * kGrooveWidth;
         for (int d = 0; d < kDrums; ++d) yr[d] /= temp;
       }
-      sigmoid_rows(2 * kDrums, yr, act.data());
-      tanh_rows(kDrums, yr + 2 * kDrums, act.data() + 2 * kDrums);
+    }
+    // Both activations over every row's 27 outputs in one call each (the unused half is a few
+    // lanes): four short calls per row, each padding its tail, cost more.
+    sigmoid_rows(static_cast<int>(y.size()), y.data(), sig.data());
+    tanh_rows(static_cast<int>(y.size()), y.data(), tnh.data());
+    for (int r = 0; r < m; ++r) {
+      const float* s = sig.data() + static_cast<long>(r) * kGrooveWidth;
+      const float* th = tnh.data() + static_cast<long>(r) * kGrooveWidth;
+      float* p = prev.data() + static_cast<long>(r) * kGrooveWidth;
       for (int d = 0; d < kDrums; ++d) {
         const float threshold = temperature > 0.0 ? uniforms[r][t * kDrums + d] : 0.5f;
-        const float hit = act[d] > threshold ? 1.0f : 0.0f;
+        const float hit = s[d] > threshold ? 1.0f : 0.0f;
         p[d] = hit;
-        p[kDrums + d] = velocity_given_hit ? act[kDrums + d] * hit : act[kDrums + d];
-        p[2 * kDrums + d] = act[2 * kDrums + d];
+        p[kDrums + d] = velocity_given_hit ? s[kDrums + d] * hit : s[kDrums + d];
+        p[2 * kDrums + d] = th[2 * kDrums + d];
       }
       std::copy(p, p + kGrooveWidth, out[r].begin() + t * kGrooveWidth);
     }
