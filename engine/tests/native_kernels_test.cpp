@@ -108,6 +108,9 @@ TEST(NativeKernels, LstmUpdateIsTheTfCell) {
   for (auto& v : gates) v = d(rng);
   for (auto& v : c) v = d(rng);
   const std::vector<float> c0 = c, g0 = gates;
+  for (int r = 0; r < m; ++r) {
+    for (int u = 0; u < units; ++u) gates[r * 4 * units + units + u] *= 2.0f;  // j arrives doubled
+  }
   lstm_update(m, units, gates.data(), c.data(), h.data());
   for (int r = 0; r < m; ++r) {
     const float* g = g0.data() + r * 4 * units;
@@ -241,7 +244,15 @@ TEST(NativeLayers, InputRowsAreKeptOnlyWhereAskedAndMatricesCanBeFreed) {
   EXPECT_EQ(plain.first().w_x(), nullptr);
   const Stack lookups = Stack::load(w, "rnn.", /*input_rows=*/true);
   ASSERT_NE(lookups.first().w_x(), nullptr);
-  for (int i = 0; i < 8 * 8; ++i) ASSERT_EQ(lookups.first().w_x()[i], kernel[i]) << i;
+  // The candidate gate's columns and bias (2, 3 of 2 units) are kept doubled, the others as
+  // they are (f with the forget bias).
+  EXPECT_FLOAT_EQ(lookups.first().bias_f[0], 0.5f);
+  EXPECT_FLOAT_EQ(lookups.first().bias_f[2], 1.0f);
+  EXPECT_FLOAT_EQ(lookups.first().bias_f[4], 1.5f);
+  for (int i = 0; i < 8 * 8; ++i) {
+    const float scale = i % 8 == 2 || i % 8 == 3 ? 2.0f : 1.0f;
+    ASSERT_EQ(lookups.first().w_x()[i], scale * kernel[i]) << i;
+  }
   w.free_matrices();
   EXPECT_TRUE(w.find("rnn.cells.0.kernel")->data.empty());
   EXPECT_EQ(w.find("rnn.cells.0.kernel")->shape, (std::vector<int64_t>{10, 8}));

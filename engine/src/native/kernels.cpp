@@ -312,14 +312,11 @@ CLIPGEN_INLINE void map16(long n, const float* x, float* y, F f) {
 }
 
 // Every row at once, so that the transcendental loops run over m * 4u and m * u contiguous
-// floats. tanh(j) = 2 sigmoid(2j) - 1 lets one sigmoid pass cover all four gates.
+// floats. tanh(j) = 2 sigmoid(2j) - 1 lets one sigmoid pass cover all four gates (j arrives
+// doubled).
 CLIPGEN_CLONES
 void lstm_update(int m, int units, float* gates, float* c, float* h) {
   const int g = 4 * units;
-  for (int r = 0; r < m; ++r) {
-    float* j = gates + static_cast<long>(r) * g + units;
-    for (int u = 0; u < units; ++u) j[u] *= 2.0f;
-  }
   map16(static_cast<long>(m) * g, gates, gates, [](float x) { return sigmoid_approx(x); });
   for (int r = 0; r < m; ++r) {
     const float* si = gates + static_cast<long>(r) * g;

@@ -33,9 +33,9 @@ struct PackedWeight {
 void gemm_packed(int m, int k, const float* x, int ldx, const PackedWeight& w, int first_row,
                  const float* bias, float* out, int ldo);
 
-// TF LSTM cell update for m rows. gates [m][4*units] in TF order (i, j, f, o) with every bias,
-// the forget bias included (used as scratch: overwritten); c [m][units] is updated in place,
-// h [m][units] written.
+// TF LSTM cell update for m rows. gates [m][4*units] in TF order (i, 2j, f, o) with every
+// bias, the forget bias included, and the candidate j doubled (Cell::load doubles its columns;
+// used as scratch: overwritten); c [m][units] is updated in place, h [m][units] written.
 void lstm_update(int m, int units, float* gates, float* c, float* h);
 
 void sigmoid_rows(int n, const float* x, float* y);

@@ -47,9 +47,18 @@ Cell Cell::load(const Weights& w, const std::string& prefix, bool input_rows) {
   if (c.units * 4 != k.shape[1] || c.in < 0) throw LayoutError{prefix + "kernel is not an LSTM"};
   c.bias_f.assign(b.data.begin(), b.data.end());
   for (int u = 2 * c.units; u < 3 * c.units; ++u) c.bias_f[u] += 1.0f;  // FORGET_BIAS
-  c.packed = PackedWeight::pack(k.data.data(), c.in + c.units, c.gates(), c.gates());
+  // The candidate gate j doubled in its columns and bias, exactly (a power of two): the step
+  // then takes tanh(j) as 2 sigmoid(2j) - 1 in the same sigmoid pass as the other gates, with
+  // no pass doubling j first (lstm_update).
+  std::vector<float> kernel(k.data.begin(), k.data.end());
+  for (long r = 0; r < c.in + c.units; ++r) {
+    float* row = kernel.data() + r * c.gates();
+    for (int u = c.units; u < 2 * c.units; ++u) row[u] *= 2.0f;
+  }
+  for (int u = c.units; u < 2 * c.units; ++u) c.bias_f[u] *= 2.0f;
+  c.packed = PackedWeight::pack(kernel.data(), c.in + c.units, c.gates(), c.gates());
   if (input_rows) {
-    c.x_rows.assign(k.data.begin(), k.data.begin() + static_cast<long>(c.in) * c.gates());
+    c.x_rows.assign(kernel.begin(), kernel.begin() + static_cast<long>(c.in) * c.gates());
   }
   return c;
 }
