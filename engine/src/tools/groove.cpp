@@ -85,8 +85,9 @@ Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
   if (!y) return y.error();
 
   std::vector<GridNote> result;
+  result.reserve(clip.notes.size());
   for (const auto& n : clip.notes) {
-    GridNote g = n;
+    GridNote& g = result.emplace_back(n);  // fields stored in place (see split_windows)
     const double duration = n.hasTime ? std::max(n.endTime - n.startTime, 1e-3)
                                       : double(n.endStep - n.startStep) * step_length;
     const double grid = double(n.startStep) * step_length;
@@ -107,7 +108,6 @@ Result<ToolResponse> run_groove(const Engine::Impl& e, const GrooveRequest& r,
       g.startTime = n.hasTime ? n.startTime : grid;
     }
     g.endTime = g.startTime + duration;
-    result.push_back(g);
   }
   out.sequences.push_back(make_sequence(result, true, clip.total_steps, spq, clip.qpm,
                                         clip.numerator, clip.denominator));

@@ -18,15 +18,17 @@ inline std::vector<std::vector<GridNote>> split_windows(const std::vector<GridNo
                                                         double step_length) {
   const int64_t count = std::max<int64_t>((total_steps + window - 1) / window, 1);
   std::vector<std::vector<GridNote>> out(static_cast<size_t>(count));
-  for (GridNote n : notes) {
-    const int64_t w = n.startStep / window;
+  for (const GridNote& src : notes) {
+    const int64_t w = src.startStep / window;
     if (w < 0 || w >= count) continue;
     const double shift = double(w * window) * step_length;
-    n.startStep -= w * window;
-    n.endStep -= w * window;
-    n.startTime -= shift;
-    n.endTime -= shift;
-    out[static_cast<size_t>(w)].push_back(n);
+    // Copied into place, then only stored to: shifting a stack copy and pushing it stalled on
+    // every note (16-byte loads straddling the copy's stores).
+    GridNote& n = out[static_cast<size_t>(w)].emplace_back(src);
+    n.startStep = src.startStep - w * window;
+    n.endStep = src.endStep - w * window;
+    n.startTime = src.startTime - shift;
+    n.endTime = src.endTime - shift;
   }
   return out;
 }
