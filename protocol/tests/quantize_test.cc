@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <tuple>
+#include <vector>
+
 namespace clipgen::protocol {
 namespace {
 
@@ -229,6 +234,39 @@ TEST(Quantize, SortNotesOrdersByStepThenPitch) {
   EXPECT_EQ(seq.notes[0].pitch, 67);
   EXPECT_EQ(seq.notes[1].pitch, 60);
   EXPECT_EQ(seq.notes[2].pitch, 64);
+}
+
+// sort_notes takes shortcuts for notes already in order and for notes in step order with each
+// step's notes unordered (drum grooves); every path must give the stable sort's order.
+TEST(Quantize, SortNotesMatchesTheStableSortOnEveryPath) {
+  const auto reference_less = [](const Note& a, const Note& b) {
+    return std::make_tuple(a.quantized_start_step, a.start_time, a.pitch, a.instrument,
+                           a.quantized_end_step, a.end_time, a.velocity) <
+           std::make_tuple(b.quantized_start_step, b.start_time, b.pitch, b.instrument,
+                           b.quantized_end_step, b.end_time, b.velocity);
+  };
+  std::mt19937 rng(11);
+  for (int order = 0; order < 3; ++order) {  // step order with unordered steps, sorted, random
+    NoteSequence seq;
+    seq.steps_per_quarter = 4;
+    for (int i = 0; i < 400; ++i) {
+      Note n = qnote(36 + int(rng() % 5), order == 2 ? int64_t(rng() % 64) : i / 7, 0);
+      n.quantized_end_step = n.quantized_start_step + 1;
+      n.start_time = 0.125 * double(n.quantized_start_step) + 0.01 * double(rng() % 3);
+      n.end_time = n.start_time + 0.125;
+      n.velocity = int(rng() % 3);  // ties on every key but velocity, and whole duplicates
+      n.program = i;                // not a key: tells equal notes apart
+      seq.notes.push_back(n);
+    }
+    if (order == 1) std::stable_sort(seq.notes.begin(), seq.notes.end(), reference_less);
+    std::vector<Note> want = seq.notes;
+    std::stable_sort(want.begin(), want.end(), reference_less);
+    sort_notes(seq);
+    ASSERT_EQ(seq.notes.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(seq.notes[i].program, want[i].program) << "order " << order << " note " << i;
+    }
+  }
 }
 
 }  // namespace
