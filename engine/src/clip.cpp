@@ -196,7 +196,7 @@ protocol::NoteSequence make_sequence(const std::vector<GridNote>& notes, bool no
   int lost = 0;
   seq.notes.reserve(notes.size());
   for (const GridNote& g : notes) {
-    protocol::Note n;
+    protocol::Note& n = seq.notes.emplace_back();  // filled in place (see GrooveConverter)
     n.pitch = g.pitch;
     n.velocity = std::clamp(g.velocity, 1, 127);
     n.is_drum = g.isDrum;
@@ -212,9 +212,8 @@ protocol::NoteSequence make_sequence(const std::vector<GridNote>& notes, bool no
     if (n.quantized_start_step >= total_steps || n.start_time >= seq.total_time ||
         n.end_time <= n.start_time) {
       ++lost;
-      continue;
+      seq.notes.pop_back();
     }
-    seq.notes.push_back(n);
   }
   protocol::sort_notes(seq);
   if (dropped) *dropped = lost;

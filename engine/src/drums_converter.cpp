@@ -47,12 +47,11 @@ std::vector<GridNote> DrumsConverter::to_notes(const std::vector<int64_t>& class
   for (size_t s = 0; s < classes.size(); ++s) {
     for (int c = 0; c < kNumDrumClasses; ++c) {
       if ((classes[s] >> c) & 1) {
-        GridNote n;
+        GridNote& n = out.emplace_back();  // filled in place (see GrooveConverter::to_notes)
         n.pitch = classes_[static_cast<size_t>(c)][0];
         n.startStep = static_cast<int64_t>(s);
         n.endStep = n.startStep + 1;
         n.isDrum = true;
-        out.push_back(n);
       }
     }
   }

@@ -68,7 +68,9 @@ std::vector<GridNote> GrooveConverter::to_notes(const std::vector<float>& values
     const float* row = &values[size_t(s) * kGrooveDepth];
     for (size_t d = 0; d < kNumDrumClasses; ++d) {
       if (!(row[d] > 0.5f)) continue;
-      GridNote n;
+      // Filled where it lies: a note built on the stack and pushed is read back with wider
+      // loads than its fields were stored with, a store-forwarding stall per note.
+      GridNote& n = out.emplace_back();
       n.pitch = classes_[d][0];
       // JavaScript Math.round: half up.
       const double vel = std::floor(double(row[kNumDrumClasses + d]) * 127.0 + 0.5);
@@ -79,7 +81,6 @@ std::vector<GridNote> GrooveConverter::to_notes(const std::vector<float>& values
       n.startStep = s;
       n.endStep = s + 1;
       n.isDrum = true;
-      out.push_back(n);
     }
   }
   return out;
