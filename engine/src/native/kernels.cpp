@@ -76,7 +76,7 @@ CLIPGEN_INLINE v16 load16(const float* p) {
 // register. GCC otherwise folds the load into each row's FMA, so 2 rows against a 64-column
 // panel issued 10 loads per 8 FMAs and ran at ~55 GFLOP/s (measured: 2 x 24 x 96 in 163 ns,
 // 107 with the weights held; 4 rows and more were unchanged). The sums are the same.
-typedef float v16u __attribute__((vector_size(64), aligned(4)));
+typedef float v16u __attribute__((vector_size(64), aligned(4), may_alias));
 CLIPGEN_INLINE v16 load16_once(const float* p) {
   return *reinterpret_cast<const volatile v16u*>(p);
 }
