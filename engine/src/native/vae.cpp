@@ -187,8 +187,9 @@ void CoreDecoder::decode_groove(int m, const float* z, int steps, double tempera
         for (int d = 0; d < kDrums; ++d) yr[d] /= temp;
       }
     }
-    // Both activations over every row's 27 outputs in one call each (the unused half is a few
-    // lanes): four short calls per row, each padding its tail, cost more.
+    // Both activations over every row's 27 outputs in one call each, though a step uses only
+    // 18 of the sigmoids and 9 of the tanhs: two short calls per row, each padding its tail,
+    // cost more (tiny GrooVAE Groove 16 bars 0.235 -> 0.221 ms).
     sigmoid_rows(static_cast<int>(y.size()), y.data(), sig.data());
     tanh_rows(static_cast<int>(y.size()), y.data(), tnh.data());
     for (int r = 0; r < m; ++r) {
