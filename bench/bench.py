@@ -224,10 +224,15 @@ def main() -> int:
     with open(out) as f:
         peak = json.load(f)
     args.gflops, args.activation_ns = peak["gflops"], peak["activationNs"]
+    args.bandwidth = peak["readBandwidth"]
     raw["machine"]["peakGflopsOneCore"] = args.gflops
     raw["machine"]["activationNsOneCore"] = args.activation_ns
-    log(f"one core sustains {args.gflops:.0f} GFLOP/s on a sampling-step product and "
-        f"{args.activation_ns:.3f} ns per activation")
+    raw["machine"]["readBandwidthOneCore"] = args.bandwidth
+    log(f"one core sustains {args.gflops:.0f} GFLOP/s on a sampling-step product, "
+        f"{args.activation_ns:.3f} ns per activation, and reads "
+        + ", ".join(f"{physical.read_bandwidth(b, args.bandwidth) / 1e9:.0f} GB/s from "
+                    f"{b >> 20 if b >= 1 << 20 else b >> 10} {'MiB' if b >= 1 << 20 else 'KiB'}"
+                    for b in (256 << 10, 1 << 20, 4 << 20, 64 << 20)))
     tables: List[str] = []
     try:
         for case, folder, tools, kind, works, note in CASES:
@@ -265,7 +270,8 @@ def main() -> int:
                     res["magentajs"] = json.load(f)
             res.update(run_clipgen(bench_exe, daemon_exe, models, inp, kind, works, timing,
                                    cdir, args))
-            limits = physical.limits_ms(pt, meta, works, args.gflops, args.activation_ns)
+            limits = physical.limits_ms(pt, meta, works, args.gflops, args.activation_ns,
+                                        args.bandwidth)
             raw["cases"][case] = {"results": res, "limits": limits, "meta": meta}
             tables.append(table(case, note, meta, works, res, limits))
             print(tables[-1], flush=True)
@@ -364,7 +370,8 @@ def table(case, note, meta, works, res, limits) -> str:
         lines.append(row(WORK_TEXT[w], res, w, limits.get(w)))
     lines.append("")
     lines.append("Times: median / p90 ms. Bandwidth limit: weight bytes read per sequential step "
-                 "x steps / 65 GB/s; arithmetic floor: 2 flops per multiply-add a batch row cannot "
+                 "x steps at one core's measured read bandwidth for a working set of that step's bytes "
+                 "(the rate of the cache level the weights fit in); arithmetic floor: 2 flops per multiply-add a batch row cannot "
                  "avoid (dense inputs included, one-hot lookups left out) at the measured peak of "
                  "one core; activation floor: the sigmoids, tanhs and exponentials a step cannot "
                  "avoid (5 per LSTM unit, 1 per output column, attention's per window entry) at "
@@ -413,7 +420,7 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
             raw["shipped"]["results"][kind] = res
             for w in works:
                 lim = physical.shipped_limit_ms(args.shipped, metas, kind, w, args.gflops,
-                                                args.activation_ns)
+                                                args.activation_ns, args.bandwidth)
                 lines.append(row(f"{WORK_TEXT[w]} ({kind})", res, w, lim))
             if load_work is None:
                 load_work = (kind, "sample8" if "sample8" in works else works[0], inp)

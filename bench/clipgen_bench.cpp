@@ -9,8 +9,9 @@
 //                        --duration-ms MS --out FILE        (requests per second)
 //   clipgen_bench open   --models DIR --out FILE [--runtime auto|torchscript]
 //                        (Engine::open without, then with warm-up)
-//   clipgen_bench peak   --out FILE   (GFLOP/s of the native runtime's product on one core, and
-//                        ns per sigmoid / tanh in L1: the rates of bench/physical.py's floors)
+//   clipgen_bench peak   --out FILE   (GFLOP/s of the native runtime's product on one core, ns
+//                        per sigmoid / tanh in L1, and one core's read bandwidth by working-set
+//                        size: the rates of bench/physical.py's limit)
 //
 // Work items: sampleN (Generate, N variations), interpolateN (N clips), continueS (4 variations
 // of S steps = S/16 bars), grooveB / drumifyB (the B-bar clip of the inputs file). Output:
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -364,6 +366,54 @@ double activation_ns(F kernel) {
   return best;
 }
 
+// Sums n floats (a multiple of 128) with 8 independent 16-lane accumulators: nothing but loads
+// and adds, so it runs at the read bandwidth of wherever the buffer lives. One clone per ISA, as
+// the runtime's kernels.
+typedef float bench_v16 __attribute__((vector_size(64)));
+__attribute__((target_clones("avx512f", "avx2", "default"))) float read_all(const float* p,
+                                                                           long n) {
+  bench_v16 acc[8] = {};
+  for (long i = 0; i < n; i += 128) {
+    for (int a = 0; a < 8; ++a) {
+      bench_v16 v;
+      std::memcpy(&v, p + i + 16 * a, sizeof v);
+      acc[a] += v;
+    }
+  }
+  for (int a = 1; a < 8; ++a) acc[0] += acc[a];
+  float s = 0.0f;
+  for (int l = 0; l < 16; ++l) s += acc[0][l];
+  return s;
+}
+
+// One core's read bandwidth (bytes/s) for working sets from 16 KiB to 64 MiB, 1.25x apart: the
+// best of 3 runs of >= 30 ms that read the same buffer over and over, as a decoder re-reads its
+// step's weights. The physical limit charges a pass's bytes at the rate of the largest size here
+// not above its working set: a cache level's rate where the weights fit in it.
+json read_bandwidth_ladder() {
+  json ladder = json::array();
+  const long max_bytes = 64L << 20;
+  std::vector<float> buf(max_bytes / sizeof(float) + 32, 1.0f);
+  float* p = buf.data() + (16 - reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float) % 16) % 16;
+  float sink = 0.0f;
+  for (double size = 16 << 10; size <= max_bytes; size *= 1.25) {
+    const long n = static_cast<long>(size) / sizeof(float) / 128 * 128;
+    double best = 0.0;
+    for (int trial = 0; trial < 3; ++trial) {
+      long passes = 0;
+      const auto t0 = Clock::now();
+      while (ms_since(t0) < 30.0) {
+        sink += read_all(p, n);
+        ++passes;
+      }
+      best = std::max(best, static_cast<double>(passes) * n * sizeof(float) / (ms_since(t0) * 1e-3));
+    }
+    ladder.push_back({{"bytes", n * static_cast<long>(sizeof(float))}, {"bytesPerSecond", best}});
+  }
+  if (sink == 0.5f) std::cerr << "";  // keeps the sums
+  return ladder;
+}
+
 int run_peak(const Args& a) {
   namespace native = clipgen::engine::native;
   const double gflops = peak_gflops();
@@ -374,7 +424,8 @@ int run_peak(const Args& a) {
                             {"shape", {4, 192, 768}},
                             {"sigmoidNs", sigmoid},
                             {"tanhNs", tanh},
-                            {"activationNs", std::min(sigmoid, tanh)}});
+                            {"activationNs", std::min(sigmoid, tanh)},
+                            {"readBandwidth", read_bandwidth_ladder()}});
   return 0;
 }
 

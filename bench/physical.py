@@ -1,7 +1,10 @@
 """The physical-limit columns.
 
-Bandwidth limit: weight bytes that must be read per sequential step x steps, at 65 GB/s (the
-memory bandwidth the targets assume). Batched rows share a step's weights, so it does not grow
+Bandwidth limit: weight bytes that must be read per sequential step x steps, at one core's read
+bandwidth for a working set of that step's bytes (`clipgen_bench peak` measures it in the same
+run, from 16 KiB to 64 MiB: a step whose weights fit in L2 is charged L2's rate, a larger one
+L3's or memory's). Without a measurement, 65 GB/s: the single-core bandwidth measured on the
+machine the targets were written on. Batched rows share a step's weights, so it does not grow
 with variations. Rows of a kernel that multiply a one-hot input are a lookup (one row read), and
 rows that multiply an input known for every step ahead (an encoder's input, the binary counter)
 or a constant one (z, a conductor embedding) are read once per call, not per step: both are left
@@ -29,7 +32,22 @@ draw, initial states from z, and an exponential being ~10 % cheaper than a tanh.
 import os
 from typing import Dict, List, Optional
 
-BANDWIDTH = 65e9  # bytes/s
+BANDWIDTH = 65e9  # bytes/s, when no ladder was measured
+
+
+def read_bandwidth(nbytes: float, bandwidth) -> float:
+    """Bytes/s for a working set of `nbytes`. `bandwidth`: a number, or the measured ladder
+    [{"bytes", "bytesPerSecond"}, ...]: the rate of the largest size not above nbytes (of the
+    smallest when nbytes is below all), so a step is never charged a slower level than the one
+    its weights fit in."""
+    if isinstance(bandwidth, (int, float)):
+        return float(bandwidth)
+    ladder = sorted(bandwidth, key=lambda x: x["bytes"])
+    rate = ladder[0]["bytesPerSecond"]
+    for x in ladder:
+        if x["bytes"] <= nbytes:
+            rate = x["bytesPerSecond"]
+    return rate
 CONTINUE_VARIATIONS = 4
 PRIMER_STEPS = 32  # inputs.py primers are 2 bars
 FLOAT = 4  # bytes of an fp32 weight
@@ -173,13 +191,15 @@ def _passes(p: Dict[str, tuple], meta: Dict, work: str) -> Optional[List[Pass]]:
 
 
 def work_limit_ms(p: Dict[str, tuple], meta: Dict, work: str, gflops: float = 0.0,
-                  activation_ns: float = 0.0) -> Optional[Dict[str, float]]:
+                  activation_ns: float = 0.0, bandwidth=BANDWIDTH) -> Optional[Dict[str, float]]:
     """{"bandwidth": ms, "arithmetic": ms (0 without gflops), "activations": ms (0 without
-    activation_ns), "limit": the larger of bandwidth and arithmetic + activations}."""
+    activation_ns), "limit": the larger of bandwidth and arithmetic + activations}.
+    bandwidth: bytes/s, or the measured ladder (read_bandwidth)."""
     passes = _passes(p, meta, work)
     if passes is None:
         return None
-    bandwidth = sum(x.read * FLOAT * x.steps for x in passes) / BANDWIDTH * 1000.0
+    bandwidth = sum(x.read * FLOAT * x.steps / read_bandwidth(x.read * FLOAT, bandwidth)
+                    for x in passes) * 1000.0
     flops = sum(2.0 * x.mul * x.steps * x.rows for x in passes)
     arithmetic = flops / (gflops * 1e9) * 1000.0 if gflops > 0 else 0.0
     activations = sum(x.act * x.steps * x.rows for x in passes) * activation_ns / 1e6
@@ -188,11 +208,11 @@ def work_limit_ms(p: Dict[str, tuple], meta: Dict, work: str, gflops: float = 0.
 
 
 def limits_ms(pt: str, meta: Dict, works: List[str], gflops: float = 0.0,
-              activation_ns: float = 0.0) -> Dict[str, Dict]:
+              activation_ns: float = 0.0, bandwidth=BANDWIDTH) -> Dict[str, Dict]:
     p = _params(pt)
     out = {}
     for w in works:
-        v = work_limit_ms(p, meta, w, gflops, activation_ns)
+        v = work_limit_ms(p, meta, w, gflops, activation_ns, bandwidth)
         if v is not None:
             out[w] = v
     return out
@@ -203,7 +223,7 @@ TOOL_OF = {"sample": "generate", "interpolate": "interpolate", "continue": "cont
 
 
 def shipped_limit_ms(folder: str, metas: List[Dict], kind: str, work: str, gflops: float = 0.0,
-                     activation_ns: float = 0.0) -> Optional[Dict[str, float]]:
+                     activation_ns: float = 0.0, bandwidth=BANDWIDTH) -> Optional[Dict[str, float]]:
     """The limit for the model the engine would pick (first in file-name order)."""
     tool = TOOL_OF[work.rstrip("0123456789")]
     conv = {"melody": "melody", "drums": "drums"}[kind]
@@ -213,7 +233,7 @@ def shipped_limit_ms(folder: str, metas: List[Dict], kind: str, work: str, gflop
         if tool in m["tools"] and m["converter"]["type"] == conv and "controls" not in m:
             pt = _find_file(folder, m["id"])
             if pt:
-                return work_limit_ms(_params(pt), m, work, gflops, activation_ns)
+                return work_limit_ms(_params(pt), m, work, gflops, activation_ns, bandwidth)
     return None
 
 

@@ -116,6 +116,26 @@ class PhysicalTest(unittest.TestCase):
         lim = physical.work_limit_ms(p, meta, "groove4", 1e6, 1e-6)
         self.assertEqual(lim["limit"], lim["bandwidth"])
 
+    def test_each_pass_is_charged_the_rate_of_the_largest_measured_size_within_its_bytes(self):
+        p, meta = groovae()
+        enc_read = 2 * 24 * 96 * 4  # bytes per step: the encoder's recurrent rows
+        dec_read = (51 * 96 + 48 * 96 + 24 * 27) * 4
+        self.assertLess(enc_read, dec_read)
+        ladder = [{"bytes": 64 << 20, "bytesPerSecond": 10e9},
+                  {"bytes": 16 << 10, "bytesPerSecond": 200e9},  # unsorted on purpose
+                  {"bytes": enc_read + 1, "bytesPerSecond": 100e9},
+                  {"bytes": dec_read, "bytesPerSecond": 50e9}]
+        self.assertEqual(physical.read_bandwidth(enc_read, ladder), 200e9)
+        self.assertEqual(physical.read_bandwidth(dec_read, ladder), 50e9)
+        self.assertEqual(physical.read_bandwidth(1 << 30, ladder), 10e9)
+        self.assertEqual(physical.read_bandwidth(100, ladder), 200e9)  # below all: the smallest
+        lim = physical.work_limit_ms(p, meta, "groove4", GFLOPS, 0.0, ladder)
+        self.assertAlmostEqual(lim["bandwidth"],
+                               (enc_read * 32 / 200e9 + dec_read * 32 / 50e9) * 1000.0)
+        # A number is one rate for every size.
+        flat = physical.work_limit_ms(p, meta, "groove4", GFLOPS, 0.0, 50e9)
+        self.assertAlmostEqual(flat["bandwidth"], (enc_read + dec_read) * 32 / 50e9 * 1000.0)
+
     def test_unknown_work_has_no_limit(self):
         p, meta = groovae()
         self.assertIsNone(physical.work_limit_ms(p, meta, "transpose4", GFLOPS))
