@@ -219,10 +219,7 @@ def main() -> int:
     only = set(args.only.split(",")) if args.only else None
     work_root = tempfile.mkdtemp(prefix="clipgen-bench-")
     raw: Dict = {"cases": {}, "machine": machine()}
-    out = os.path.join(work_root, "peak.json")
-    run([bench_exe, "peak", "--out", out])
-    with open(out) as f:
-        peak = json.load(f)
+    peak = best_peak(bench_exe, work_root, 1 if args.quick else WINDOWS)
     args.gflops, args.activation_ns = peak["gflops"], peak["activationNs"]
     args.bandwidth = peak["readBandwidth"]
     raw["machine"]["peakGflopsOneCore"] = args.gflops
@@ -324,11 +321,54 @@ def run_engine_variant(bench_exe, args, models, inp, kind, works, timing, folder
         return {name: json.load(f)}
 
 
+# The rates of the limit and the one-thread times are each the best of this many processes run
+# one after another. This host's core is shared: the same process ran tiny attention Continue
+# 512 x 4 at 1.6 ms or 2.5 ms for seconds at a time (and the peak product at 63 or 93 GFLOP/s),
+# so a median from a slow window against rates from a fast one (or the reverse) measured the
+# neighbour, not the code.
+WINDOWS = 3
+
+
+def best_peak(bench_exe, work_root, windows: int) -> Dict:
+    """`clipgen_bench peak` `windows` times: the highest GFLOP/s and bandwidth per size, the
+    lowest ns per activation."""
+    best: Dict = {}
+    for i in range(windows):
+        out = os.path.join(work_root, f"peak{i}.json")
+        run([bench_exe, "peak", "--out", out])
+        with open(out) as f:
+            p = json.load(f)
+        if not best:
+            best = p
+            continue
+        best["gflops"] = max(best["gflops"], p["gflops"])
+        for key in ("sigmoidNs", "tanhNs", "activationNs"):
+            best[key] = min(best[key], p[key])
+        for b, q in zip(best["readBandwidth"], p["readBandwidth"]):
+            b["bytesPerSecond"] = max(b["bytesPerSecond"], q["bytesPerSecond"])
+    return best
+
+
 def run_one_thread(bench_exe, args, models, inp, kind, works, timing, folder) -> Dict:
     """The native engine kept to one thread per request (`--native-threads 1`): the limits
-    are one core's, so the ratio to them is taken from this run."""
-    return run_engine_variant(bench_exe, args, models, inp, kind, works, timing, folder,
-                              "engine1", ["--native-threads", "1"])
+    are one core's, so the ratio to them is taken from this run. WINDOWS processes share the
+    time budget; "results" pools their times, "windowMedians" keeps each one's median."""
+    windows = 1 if args.quick else WINDOWS
+    t = list(timing)
+    i = t.index("--budget-ms") + 1
+    t[i] = str(int(t[i]) // windows)
+    pooled: Dict = {}
+    for n in range(windows):
+        r = run_engine_variant(bench_exe, args, models, inp, kind, works, t, folder,
+                               f"engine1_{n}", ["--native-threads", "1"])[f"engine1_{n}"]
+        if not pooled:
+            pooled = dict(r, results={w: [] for w in r["results"]},
+                          windowMedians={w: [] for w in r["results"]})
+        for w, ms in r["results"].items():
+            pooled["results"][w] += ms
+            if ms:
+                pooled["windowMedians"][w].append(statistics.median(ms))
+    return {"engine1": pooled}
 
 
 def run_torchscript(bench_exe, args, models, inp, kind, works, timing, folder) -> Dict:
@@ -359,7 +399,9 @@ def row(work_text, res, w, lim) -> str:
     ar = f"{lim['arithmetic']:.3f}" if lim and lim["arithmetic"] else "—"
     act = f"{lim['activations']:.3f}" if lim and lim["activations"] else "—"
     one = s1 or se
-    over = f"{one['median'] / lim['limit']:.1f}x" if one and lim else "—"
+    windows = res.get("engine1", {}).get("windowMedians", {}).get(w)
+    fastest = min(windows) if windows else (one["median"] if one else None)
+    over = f"{fastest / lim['limit']:.1f}x" if fastest and lim else "—"
     return (f"| {work_text} | {fmt(sj)} | {fmt(se)} | {fmt(sh)} | {fmt(s1)} | {fmt(st)} | {bw} | "
             f"{ar} | {act} | {over} | {speed} |")
 
@@ -377,7 +419,9 @@ def table(case, note, meta, works, res, limits) -> str:
                  "avoid (5 per LSTM unit, 1 per output column, attention's per window entry) at "
                  "one core's measured rate in L1; physical limit: the larger of the bandwidth "
                  "limit and the sum of the two floors, taken against the engine kept to one "
-                 "thread (`--native-threads 1`). The engine and HTTP columns are the defaults: "
+                 "thread (`--native-threads 1`): the fastest of the median times of 3 processes, "
+                 "as the rates are each the best of 3 `clipgen_bench peak` runs (a shared core "
+                 "runs the same work 1.5x slower at times). The engine and HTTP columns are the defaults: "
                  "batches of enough work split over two threads.")
     return "\n".join(lines) + "\n"
 
