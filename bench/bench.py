@@ -219,73 +219,98 @@ def main() -> int:
     only = set(args.only.split(",")) if args.only else None
     work_root = tempfile.mkdtemp(prefix="clipgen-bench-")
     raw: Dict = {"cases": {}, "machine": machine()}
-    peak = best_peak(bench_exe, work_root, 1 if args.quick else WINDOWS)
-    args.gflops, args.activation_ns = peak["gflops"], peak["activationNs"]
-    args.bandwidth = peak["readBandwidth"]
-    raw["machine"]["peakGflopsOneCore"] = args.gflops
-    raw["machine"]["activationNsOneCore"] = args.activation_ns
-    raw["machine"]["readBandwidthOneCore"] = args.bandwidth
-    log(f"one core sustains {args.gflops:.0f} GFLOP/s on a sampling-step product, "
-        f"{args.activation_ns:.3f} ns per activation, and reads "
-        + ", ".join(f"{physical.read_bandwidth(b, args.bandwidth) / 1e9:.0f} GB/s from "
-                    f"{b >> 20 if b >= 1 << 20 else b >> 10} {'MiB' if b >= 1 << 20 else 'KiB'}"
-                    for b in (256 << 10, 1 << 20, 4 << 20, 64 << 20)))
-    tables: List[str] = []
+    args.windows = 1 if args.quick else WINDOWS
+    args.later = []  # the one-thread windows after the first, run in passes at the end
+    peak = best_peak(bench_exe, work_root, 0)
+    log(f"first window: one core sustains {peak['gflops']:.0f} GFLOP/s")
+    tables: List = []  # functions that print a table once every window has run
     try:
         for case, folder, tools, kind, works, note in CASES:
             if only and case not in only:
                 continue
-            log(f"{case}: importing")
-            cdir = os.path.join(work_root, case)
-            ckpt = os.path.join(cdir, "checkpoint")
-            shutil.copytree(os.path.join(PARITY, folder), ckpt)
-            os.remove(os.path.join(ckpt, "reference.json"))
-            if case.endswith("_tap"):  # same weights, tapify converter (as drumify checkpoints)
-                cfg_path = os.path.join(ckpt, "config.json")
-                with open(cfg_path) as f:
-                    cfg = json.load(f)
-                cfg["dataConverter"]["args"] = {"numSteps": 32, "tapify": True}
-                with open(cfg_path, "w") as f:
-                    json.dump(cfg, f)
-            models = os.path.join(cdir, "models")
-            os.makedirs(models)
-            pt = os.path.join(models, case + ".pt")
-            run([PYTHON, os.path.join(ROOT, "models", "import_magenta.py"), ckpt, pt,
-                 "--tools", tools])
-            meta = model_meta(pt)
-            inp = os.path.join(cdir, "inputs.json")
-            with open(inp, "w") as f:
-                json.dump(bench_inputs.inputs_for(kind, meta["converter"].get("numSteps", 0)), f)
-            res: Dict[str, Dict] = {}
-            if use_js:
-                log(f"{case}: magenta.js")
-                out = os.path.join(cdir, "js.json")
-                env = dict(os.environ, NODE_PATH=node_modules)
-                run(["node", os.path.join(HERE, "magentajs_bench.js"), "--checkpoint", ckpt,
-                     "--inputs", inp, "--work", ",".join(works), "--out", out] + timing, env=env)
-                with open(out) as f:
-                    res["magentajs"] = json.load(f)
-            res.update(run_clipgen(bench_exe, daemon_exe, models, inp, kind, works, timing,
-                                   cdir, args))
-            limits = physical.limits_ms(pt, meta, works, args.gflops, args.activation_ns,
-                                        args.bandwidth)
-            raw["cases"][case] = {"results": res, "limits": limits, "meta": meta}
-            tables.append(table(case, note, meta, works, res, limits))
-            print(tables[-1], flush=True)
+            tables.append(bench_case(args, case, folder, tools, kind, works, note, use_js,
+                                     node_modules, timing, bench_exe, daemon_exe, work_root,
+                                     raw))
         if (not only or "shipped" in only) and os.path.isdir(args.shipped):
             pts = sorted(p for p in os.listdir(args.shipped) if p.endswith(".pt"))
             if pts:
                 tables.append(shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root,
                                              raw))
-                print(tables[-1], flush=True)
             else:
                 log(f"no shipped models in {args.shipped}")
+        for n in range(1, args.windows):
+            log(f"window {n + 1} of {args.windows}: the peak rates and every one-thread run again")
+            peak = best_peak(bench_exe, work_root, n, peak)
+            for again in args.later:
+                again(n)
+        args.gflops, args.activation_ns = peak["gflops"], peak["activationNs"]
+        args.bandwidth = peak["readBandwidth"]
+        raw["machine"]["peakGflopsOneCore"] = args.gflops
+        raw["machine"]["activationNsOneCore"] = args.activation_ns
+        raw["machine"]["readBandwidthOneCore"] = args.bandwidth
+        log_rates(args)
+        for render in tables:
+            print(render(), flush=True)
     finally:
         if args.json:
             with open(args.json, "w") as f:
                 json.dump(raw, f, indent=1)
         shutil.rmtree(work_root, ignore_errors=True)
     return 0
+
+
+def log_rates(args) -> None:
+    log(f"one core sustains {args.gflops:.0f} GFLOP/s on a sampling-step product, "
+        f"{args.activation_ns:.3f} ns per activation, and reads "
+        + ", ".join(f"{physical.read_bandwidth(b, args.bandwidth) / 1e9:.0f} GB/s from "
+                    f"{b >> 20 if b >= 1 << 20 else b >> 10} {'MiB' if b >= 1 << 20 else 'KiB'}"
+                    for b in (256 << 10, 1 << 20, 4 << 20, 64 << 20)))
+
+
+def bench_case(args, case, folder, tools, kind, works, note, use_js, node_modules, timing,
+               bench_exe, daemon_exe, work_root, raw):
+    """Imports one parity checkpoint and runs every column once; returns the function that
+    renders its table after the last window."""
+    log(f"{case}: importing")
+    cdir = os.path.join(work_root, case)
+    ckpt = os.path.join(cdir, "checkpoint")
+    shutil.copytree(os.path.join(PARITY, folder), ckpt)
+    os.remove(os.path.join(ckpt, "reference.json"))
+    if case.endswith("_tap"):  # same weights, tapify converter (as drumify checkpoints)
+        cfg_path = os.path.join(ckpt, "config.json")
+        with open(cfg_path) as f:
+            cfg = json.load(f)
+        cfg["dataConverter"]["args"] = {"numSteps": 32, "tapify": True}
+        with open(cfg_path, "w") as f:
+            json.dump(cfg, f)
+    models = os.path.join(cdir, "models")
+    os.makedirs(models)
+    pt = os.path.join(models, case + ".pt")
+    run([PYTHON, os.path.join(ROOT, "models", "import_magenta.py"), ckpt, pt,
+         "--tools", tools])
+    meta = model_meta(pt)
+    inp = os.path.join(cdir, "inputs.json")
+    with open(inp, "w") as f:
+        json.dump(bench_inputs.inputs_for(kind, meta["converter"].get("numSteps", 0)), f)
+    res: Dict[str, Dict] = {}
+    if use_js:
+        log(f"{case}: magenta.js")
+        out = os.path.join(cdir, "js.json")
+        env = dict(os.environ, NODE_PATH=node_modules)
+        run(["node", os.path.join(HERE, "magentajs_bench.js"), "--checkpoint", ckpt,
+             "--inputs", inp, "--work", ",".join(works), "--out", out] + timing, env=env)
+        with open(out) as f:
+            res["magentajs"] = json.load(f)
+    res.update(run_clipgen(bench_exe, daemon_exe, models, inp, kind, works, timing,
+                           cdir, args))
+    raw["cases"][case] = {"results": res, "meta": meta}
+
+    def render() -> str:
+        limits = physical.limits_ms(pt, meta, works, args.gflops, args.activation_ns,
+                                    args.bandwidth)
+        raw["cases"][case]["limits"] = limits
+        return table(case, note, meta, works, res, limits)
+    return render
 
 
 def run_clipgen(bench_exe, daemon_exe, models, inp, kind, works, timing, cdir, args) -> Dict:
@@ -321,53 +346,56 @@ def run_engine_variant(bench_exe, args, models, inp, kind, works, timing, folder
         return {name: json.load(f)}
 
 
-# The rates of the limit and the one-thread times are each the best of this many processes run
-# one after another. This host's core is shared: the same process ran tiny attention Continue
-# 512 x 4 at 1.6 ms or 2.5 ms for seconds at a time (and the peak product at 63 or 93 GFLOP/s),
-# so a median from a slow window against rates from a fast one (or the reverse) measured the
-# neighbour, not the code.
+# The rates of the limit and the one-thread times are each the best of this many windows: the
+# first beside each row's other columns, the others in passes over every row at the end of the
+# run, minutes apart. This host's core is shared: the same process ran tiny attention Continue
+# 512 x 4 at 1.6 ms or 2.5 ms for seconds to minutes at a time (and the peak product at 63 or
+# 93 GFLOP/s), so a median from a slow window against rates from a fast one (or the reverse)
+# measured the neighbour, not the code.
 WINDOWS = 3
 
 
-def best_peak(bench_exe, work_root, windows: int) -> Dict:
-    """`clipgen_bench peak` `windows` times: the highest GFLOP/s and bandwidth per size, the
-    lowest ns per activation."""
-    best: Dict = {}
-    for i in range(windows):
-        out = os.path.join(work_root, f"peak{i}.json")
-        run([bench_exe, "peak", "--out", out])
-        with open(out) as f:
-            p = json.load(f)
-        if not best:
-            best = p
-            continue
-        best["gflops"] = max(best["gflops"], p["gflops"])
-        for key in ("sigmoidNs", "tanhNs", "activationNs"):
-            best[key] = min(best[key], p[key])
-        for b, q in zip(best["readBandwidth"], p["readBandwidth"]):
-            b["bytesPerSecond"] = max(b["bytesPerSecond"], q["bytesPerSecond"])
+def best_peak(bench_exe, work_root, window: int, best: Optional[Dict] = None) -> Dict:
+    """One more `clipgen_bench peak`, merged into `best`: the highest GFLOP/s and bandwidth
+    per size, the lowest ns per activation."""
+    out = os.path.join(work_root, f"peak{window}.json")
+    run([bench_exe, "peak", "--out", out])
+    with open(out) as f:
+        p = json.load(f)
+    if not best:
+        return p
+    best["gflops"] = max(best["gflops"], p["gflops"])
+    for key in ("sigmoidNs", "tanhNs", "activationNs"):
+        best[key] = min(best[key], p[key])
+    for b, q in zip(best["readBandwidth"], p["readBandwidth"]):
+        b["bytesPerSecond"] = max(b["bytesPerSecond"], q["bytesPerSecond"])
     return best
 
 
 def run_one_thread(bench_exe, args, models, inp, kind, works, timing, folder) -> Dict:
     """The native engine kept to one thread per request (`--native-threads 1`): the limits
-    are one core's, so the ratio to them is taken from this run. WINDOWS processes share the
-    time budget; "results" pools their times, "windowMedians" keeps each one's median."""
-    windows = 1 if args.quick else WINDOWS
+    are one core's, so the ratio to them is taken from this run. It runs once per window
+    (args.windows; the later ones at the end of the bench, in args.later), each a process with
+    its share of the time budget; "results" pools their times, "windowMedians" keeps each
+    one's median."""
     t = list(timing)
     i = t.index("--budget-ms") + 1
-    t[i] = str(int(t[i]) // windows)
+    t[i] = str(int(t[i]) // args.windows)
     pooled: Dict = {}
-    for n in range(windows):
+
+    def window(n: int) -> None:
         r = run_engine_variant(bench_exe, args, models, inp, kind, works, t, folder,
                                f"engine1_{n}", ["--native-threads", "1"])[f"engine1_{n}"]
         if not pooled:
-            pooled = dict(r, results={w: [] for w in r["results"]},
+            pooled.update(r, results={w: [] for w in r["results"]},
                           windowMedians={w: [] for w in r["results"]})
         for w, ms in r["results"].items():
             pooled["results"][w] += ms
             if ms:
                 pooled["windowMedians"][w].append(statistics.median(ms))
+
+    window(0)
+    args.later.append(window)
     return {"engine1": pooled}
 
 
@@ -419,18 +447,21 @@ def table(case, note, meta, works, res, limits) -> str:
                  "avoid (5 per LSTM unit, 1 per output column, attention's per window entry) at "
                  "one core's measured rate in L1; physical limit: the larger of the bandwidth "
                  "limit and the sum of the two floors, taken against the engine kept to one "
-                 "thread (`--native-threads 1`): the fastest of the median times of 3 processes, "
-                 "as the rates are each the best of 3 `clipgen_bench peak` runs (a shared core "
-                 "runs the same work 1.5x slower at times). The engine and HTTP columns are the defaults: "
+                 "thread (`--native-threads 1`): the fastest of the median times of 3 processes "
+                 "(one beside the row's other columns, two at the end of the run), as the rates "
+                 "are each the best of 3 `clipgen_bench peak` runs at those times (a shared core "
+                 "runs the same work 1.5x slower for minutes at a time). The engine and HTTP columns are the defaults: "
                  "batches of enough work split over two threads.")
     return "\n".join(lines) + "\n"
 
 
-def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> str:
+def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw):
+    """Runs the shipped models' columns and the daemon's numbers once; returns the function
+    that renders the table after the last window."""
     metas = [model_meta(os.path.join(args.shipped, p)) for p in pts]
     plan = shipped_work(metas)
-    inp = os.path.join(work_root, "shipped_inputs.json")
-    lines = [f"### shipped models ({', '.join(pts)})", "", HEADER, RULE]
+    rows: List[tuple] = []  # (kind, work, results)
+    lines: List[str] = []  # the daemon's table
     raw["shipped"] = {"models": pts, "results": {}}
     # Cold start parts: the process alone (no LibTorch: the engine loads it as a plugin only when
     # it needs TorchScript)
@@ -458,19 +489,17 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
         for kind, works in plan:
             num_steps = next((m["converter"].get("numSteps", 0) for m in metas
                               if m["converter"]["type"] == kind and "interpolate" in m["tools"]), 32)
+            inp = os.path.join(work_root, f"shipped_inputs_{kind}.json")  # read again later
             with open(inp, "w") as f:
                 json.dump(bench_inputs.inputs_for(kind, num_steps), f)
             res = run_shipped_kind(bench_exe, d, args, inp, kind, works, timing, work_root)
             raw["shipped"]["results"][kind] = res
-            for w in works:
-                lim = physical.shipped_limit_ms(args.shipped, metas, kind, w, args.gflops,
-                                                args.activation_ns, args.bandwidth)
-                lines.append(row(f"{WORK_TEXT[w]} ({kind})", res, w, lim))
+            rows += [(kind, w, res) for w in works]
             if load_work is None:
-                load_work = (kind, "sample8" if "sample8" in works else works[0], inp)
-        lines.append("")
+                load_work = (kind, "sample8" if "sample8" in works else works[0])
         if d:
-            kind, w, _ = load_work
+            kind, w = load_work
+            inp = os.path.join(work_root, "shipped_load_inputs.json")
             with open(inp, "w") as f:
                 json.dump(bench_inputs.inputs_for(kind, 32), f)
             out = os.path.join(work_root, "load.json")
@@ -501,7 +530,15 @@ def shipped_tables(args, bench_exe, daemon_exe, pts, timing, work_root, raw) -> 
     finally:
         if d:
             d.stop()
-    return "\n".join(lines) + "\n"
+
+    def render() -> str:
+        out = [f"### shipped models ({', '.join(pts)})", "", HEADER, RULE]
+        for kind, w, res in rows:
+            lim = physical.shipped_limit_ms(args.shipped, metas, kind, w, args.gflops,
+                                            args.activation_ns, args.bandwidth)
+            out.append(row(f"{WORK_TEXT[w]} ({kind})", res, w, lim))
+        return "\n".join(out + [""] + lines) + "\n"
+    return render
 
 
 def run_shipped_kind(bench_exe, d, args, inp, kind, works, timing, work_root) -> Dict:
