@@ -371,7 +371,7 @@ double activation_ns(F kernel) {
 // the runtime's kernels.
 typedef float bench_v16 __attribute__((vector_size(64)));
 __attribute__((target_clones("avx512f", "avx2", "default"))) float read_all(const float* p,
-                                                                           long n) {
+                                                                            long n) {
   bench_v16 acc[8] = {};
   for (long i = 0; i < n; i += 128) {
     for (int a = 0; a < 8; ++a) {
@@ -395,7 +395,7 @@ json read_bandwidth_ladder() {
   const long max_bytes = 64L << 20;
   std::vector<float> buf(max_bytes / sizeof(float) + 32, 1.0f);
   float* p = buf.data() + (16 - reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float) % 16) % 16;
-  float sink = 0.0f;
+  volatile float sink = 0.0f;  // keeps the sums
   for (double size = 16 << 10; size <= max_bytes; size *= 1.25) {
     const long n = static_cast<long>(size) / sizeof(float) / 128 * 128;
     double best = 0.0;
@@ -403,14 +403,14 @@ json read_bandwidth_ladder() {
       long passes = 0;
       const auto t0 = Clock::now();
       while (ms_since(t0) < 30.0) {
-        sink += read_all(p, n);
+        sink = sink + read_all(p, n);
         ++passes;
       }
-      best = std::max(best, static_cast<double>(passes) * n * sizeof(float) / (ms_since(t0) * 1e-3));
+      best =
+          std::max(best, static_cast<double>(passes) * n * sizeof(float) / (ms_since(t0) * 1e-3));
     }
     ladder.push_back({{"bytes", n * static_cast<long>(sizeof(float))}, {"bytesPerSecond", best}});
   }
-  if (sink == 0.5f) std::cerr << "";  // keeps the sums
   return ladder;
 }
 

@@ -34,6 +34,10 @@ from typing import Dict, List, Optional
 
 BANDWIDTH = 65e9  # bytes/s, when no ladder was measured
 
+CONTINUE_VARIATIONS = 4
+PRIMER_STEPS = 32  # inputs.py primers are 2 bars
+FLOAT = 4  # bytes of an fp32 weight
+
 
 def read_bandwidth(nbytes: float, bandwidth) -> float:
     """Bytes/s for a working set of `nbytes`. `bandwidth`: a number, or the measured ladder
@@ -48,9 +52,6 @@ def read_bandwidth(nbytes: float, bandwidth) -> float:
         if x["bytes"] <= nbytes:
             rate = x["bytesPerSecond"]
     return rate
-CONTINUE_VARIATIONS = 4
-PRIMER_STEPS = 32  # inputs.py primers are 2 bars
-FLOAT = 4  # bytes of an fp32 weight
 
 
 def _params(pt: str) -> Dict[str, tuple]:
