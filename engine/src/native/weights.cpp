@@ -14,10 +14,11 @@ namespace clipgen::engine::native {
 
 namespace {
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
+constexpr std::align_val_t kLine{64};
 }
 
 void* allocate_large(std::size_t bytes) {
-  if (bytes < kHugePage) return ::operator new(bytes);
+  if (bytes < kHugePage) return ::operator new(bytes, kLine);
   const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
 #ifdef _WIN32
   void* p = _aligned_malloc(rounded, kHugePage);  // Windows has no std::aligned_alloc
@@ -33,7 +34,7 @@ void* allocate_large(std::size_t bytes) {
 
 void free_large(void* p, std::size_t bytes) {
   if (bytes < kHugePage) {
-    ::operator delete(p);
+    ::operator delete(p, kLine);
   } else {
 #ifdef _WIN32
     _aligned_free(p);
