@@ -76,7 +76,7 @@ TEST(NativeKernels, PackedProductMatchesTheRowMajorOne) {
   std::mt19937 rng(4);
   std::uniform_real_distribution<float> d(-1.0f, 1.0f);
   for (int m : {1, 2, 3, 4, 5, 9}) {
-    for (int n : {1, 5, 16, 22, 27, 38, 64, 90, 130}) {
+    for (int n : {1, 5, 16, 22, 27, 38, 48, 64, 80, 90, 96, 112, 128, 130, 200}) {
       const int rows = 40, first = 7, k = 21, ldx = k + 2, ldo = n + 3;
       std::vector<float> w(static_cast<size_t>(rows) * n), x(static_cast<size_t>(m) * ldx), bias(n),
           out(static_cast<size_t>(m) * ldo), want;

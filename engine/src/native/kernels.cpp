@@ -89,14 +89,24 @@ CLIPGEN_INLINE void store16(float* p, v16 v) {
 // each weight is loaded once per R rows. Measured here: ~100-115 GFLOP/s on the sampling
 // shapes, where OpenBLAS' sgemm packs the weight first and reaches 30-40 (docs/performance.md).
 // The accumulators start from the bias row when there is one (no separate pass copying it into
-// every output row first), else from out.
+// every output row first), else from out. `last`: the lanes of the last vector that are columns
+// (16 unless the block ends in a packed weight's zero padding); the rest are neither read from
+// out nor written, and the bias must be readable to the full width (callers pad it).
 template <int R, int V>
 CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, int ldw,
-                               const float* bias, float* out, int ldo) {
+                               const float* bias, float* out, int ldo, int last = 16) {
   v16 acc[R][V];
   for (int r = 0; r < R; ++r) {
     for (int v = 0; v < V; ++v) {
-      acc[r][v] = bias ? load16(bias + 16 * v) : load16(out + r * ldo + 16 * v);
+      if (bias) {
+        acc[r][v] = load16(bias + 16 * v);
+      } else if (v + 1 < V || last == 16) {
+        acc[r][v] = load16(out + r * ldo + 16 * v);
+      } else {
+        float pad[16] = {};
+        std::memcpy(pad, out + r * ldo + 16 * v, sizeof(float) * last);
+        acc[r][v] = load16(pad);
+      }
     }
   }
   for (int kk = 0; kk < k; ++kk) {
@@ -109,7 +119,15 @@ CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, i
     }
   }
   for (int r = 0; r < R; ++r) {
-    for (int v = 0; v < V; ++v) store16(out + r * ldo + 16 * v, acc[r][v]);
+    for (int v = 0; v + 1 < V; ++v) store16(out + r * ldo + 16 * v, acc[r][v]);
+    float* dst = out + r * ldo + 16 * (V - 1);
+    if (last == 16) {
+      store16(dst, acc[r][V - 1]);
+    } else {
+      for (int c = 0; c < 16; ++c) {
+        if (c < last) dst[c] = acc[r][V - 1][c];
+      }
+    }
   }
 }
 
@@ -154,27 +172,36 @@ CLIPGEN_INLINE void gemm_tail(int n, int k, const float* x, int ldx, const float
   }
 }
 
-// One column block for every row: blocks of 4 rows, then the 1-3 left. Rows are the inner
-// loop so that the block's weights (k x 16V floats, up to a few hundred KiB) are read from
-// L3 once and from L2 for the other rows: with the rows outer, 16 rows read a step's 4 MB of
-// kernel four times from L3.
+// One column block for every row: blocks of 4 rows, then the 1-3 left. Rows are the inner loop
+// so that the block's weights (k x 16V floats, up to a few hundred KiB) are read from L3 once
+// and from L2 for the other rows: with the rows outer, 16 rows read a step's 4 MB of kernel four
+// times from L3. Blocks of 5-6 vectors (whole panels, below) run 4 rows as 4 vectors and the
+// rest: 4 x 6 accumulators, their 6 weights and a broadcast fill the 32 registers, and measured
+// 5-20 % slower.
 template <int V>
 CLIPGEN_INLINE void column_block(int m, int k, const float* x, int ldx, const float* w, int ldw,
-                                 const float* bias, float* out, int ldo) {
+                                 const float* bias, float* out, int ldo, int last = 16) {
   int i = 0;
-  for (; i + 4 <= m; i += 4)
-    gemm_block<4, V>(k, x + i * ldx, ldx, w, ldw, bias, out + i * ldo, ldo);
+  for (; i + 4 <= m; i += 4) {
+    if constexpr (V <= 4) {
+      gemm_block<4, V>(k, x + i * ldx, ldx, w, ldw, bias, out + i * ldo, ldo, last);
+    } else {
+      gemm_block<4, 4>(k, x + i * ldx, ldx, w, ldw, bias, out + i * ldo, ldo);
+      gemm_block<4, V - 4>(k, x + i * ldx, ldx, w + 64, ldw, bias ? bias + 64 : nullptr,
+                           out + i * ldo + 64, ldo, last);
+    }
+  }
   x += i * ldx;
   out += i * ldo;
   switch (m - i) {
     case 3:
-      gemm_block<3, V>(k, x, ldx, w, ldw, bias, out, ldo);
+      gemm_block<3, V>(k, x, ldx, w, ldw, bias, out, ldo, last);
       break;
     case 2:
-      gemm_block<2, V>(k, x, ldx, w, ldw, bias, out, ldo);
+      gemm_block<2, V>(k, x, ldx, w, ldw, bias, out, ldo, last);
       break;
     case 1:
-      gemm_block<1, V>(k, x, ldx, w, ldw, bias, out, ldo);
+      gemm_block<1, V>(k, x, ldx, w, ldw, bias, out, ldo, last);
       break;
     default:
       break;
@@ -233,17 +260,57 @@ void gemm(int m, int n, int k, const float* x, int ldx, const float* w, int ldw,
 
 namespace {
 
-// Panel widths in order: 64 while 64 columns are left, then 32, 16, and a padded 16 for the
-// rest.
-CLIPGEN_INLINE int panel_width(int left) {
+// A weight of at most kWholePanel columns is one panel, its width rounded up to 16 with zero
+// columns: a product then runs every column's accumulator chain in one loop over k. As 64-, 32-
+// and 16-wide panels one after another, a 1-row product waited out one k-long chain of dependent
+// FMAs per panel (1 x 20 x 90: 64 + 16 + the 10-column tail). Wider weights: 64 while 64 columns
+// are left, then 32, 16, and a padded 16 for the rest (a 128-column panel read as 2 x 64 by 4
+// rows measured 5 % slower from L2: the attention RNN's 512 x 128 query).
+constexpr int kWholePanel = 96;
+
+CLIPGEN_INLINE int panel_width(int n, int left) {
+  if (n <= kWholePanel) return 16 * ((n + 15) / 16);
   return left >= 64 ? 64 : left >= 32 ? 32 : 16;
+}
+
+// A whole-weight panel of V vectors, `last` lanes of the last one columns; the bias padded to
+// the full width.
+template <int V>
+CLIPGEN_INLINE void whole_panel(int m, int k, const float* x, int ldx, const float* w,
+                                const float* bias, int n, float* out, int ldo) {
+  float padded[16 * V];
+  if (bias && n < 16 * V) {
+    std::memset(padded, 0, sizeof padded);
+    std::memcpy(padded, bias, sizeof(float) * n);
+    bias = padded;
+  }
+  column_block<V>(m, k, x, ldx, w, 16 * V, bias, out, ldo, n - 16 * (V - 1));
 }
 
 CLIPGEN_INLINE void gemm_packed_impl(int m, int k, const float* x, int ldx, const PackedWeight& w,
                                      int first_row, const float* bias, float* out, int ldo) {
   const float* panel = w.data.data();
+  if (w.n <= kWholePanel) {
+    const float* rows = panel + static_cast<long>(first_row) * panel_width(w.n, w.n);
+    switch ((w.n + 15) / 16) {
+      case 1:
+        return whole_panel<1>(m, k, x, ldx, rows, bias, w.n, out, ldo);
+      case 2:
+        return whole_panel<2>(m, k, x, ldx, rows, bias, w.n, out, ldo);
+      case 3:
+        return whole_panel<3>(m, k, x, ldx, rows, bias, w.n, out, ldo);
+      case 4:
+        return whole_panel<4>(m, k, x, ldx, rows, bias, w.n, out, ldo);
+      case 5:
+        return whole_panel<5>(m, k, x, ldx, rows, bias, w.n, out, ldo);
+      case 6:
+        return whole_panel<6>(m, k, x, ldx, rows, bias, w.n, out, ldo);
+      default:
+        return;  // n = 0
+    }
+  }
   for (int j = 0; j < w.n;) {
-    const int width = panel_width(w.n - j);
+    const int width = panel_width(w.n, w.n - j);
     const float* rows = panel + static_cast<long>(first_row) * width;
     const float* b = bias ? bias + j : nullptr;
     if (width == 64) {
@@ -270,14 +337,14 @@ PackedWeight PackedWeight::pack(const float* w, int k, int n, int ldw) {
   p.n = n;
   long size = 0;
   for (int j = 0; j < n;) {
-    const int width = panel_width(n - j);
+    const int width = panel_width(n, n - j);
     size += static_cast<long>(k) * width;
     j += width;
   }
   p.data.assign(static_cast<size_t>(size), 0.0f);
   float* panel = p.data.data();
   for (int j = 0; j < n;) {
-    const int width = panel_width(n - j);
+    const int width = panel_width(n, n - j);
     const int cols = n - j < width ? n - j : width;
     for (int r = 0; r < k; ++r) {
       std::memcpy(panel + static_cast<long>(r) * width, w + static_cast<long>(r) * ldw + j,
