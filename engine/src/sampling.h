@@ -1,11 +1,14 @@
 // Seeded randomness drawn on the CPU in a fixed order, then handed to the model as tensors
 // (docs/models.md): the same request and seed give the same clips on every device and build.
-// mt19937_64 and our own Box-Muller are fully specified, unlike std::normal_distribution.
+// mt19937_64 (mt19937_64.h: the standard's stream, refilled faster) and our own Box-Muller are
+// fully specified, unlike std::normal_distribution.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <random>
 #include <vector>
+
+#include "mt19937_64.h"
 
 namespace clipgen::engine::detail {
 
@@ -19,7 +22,7 @@ class Rng {
   std::vector<std::vector<float>> normals(size_t rows, size_t width);
 
  private:
-  std::mt19937_64 gen_;
+  Mt19937_64 gen_;
   bool has_spare_ = false;
   double spare_ = 0.0;
 };
