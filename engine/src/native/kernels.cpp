@@ -287,27 +287,22 @@ CLIPGEN_INLINE void whole_panel(int m, int k, const float* x, int ldx, const flo
   column_block<V>(m, k, x, ldx, w, 16 * V, bias, out, ldo, n - 16 * (V - 1));
 }
 
+// whole_panel<vectors>, V counting up to kWholePanel / 16.
+template <int V = 1>
+CLIPGEN_INLINE void whole_panel_of(int vectors, int m, int k, const float* x, int ldx,
+                                   const float* w, const float* bias, int n, float* out, int ldo) {
+  if constexpr (V <= kWholePanel / 16) {
+    if (vectors == V) return whole_panel<V>(m, k, x, ldx, w, bias, n, out, ldo);
+    whole_panel_of<V + 1>(vectors, m, k, x, ldx, w, bias, n, out, ldo);
+  }
+}
+
 CLIPGEN_INLINE void gemm_packed_impl(int m, int k, const float* x, int ldx, const PackedWeight& w,
                                      int first_row, const float* bias, float* out, int ldo) {
   const float* panel = w.data.data();
   if (w.n <= kWholePanel) {
     const float* rows = panel + static_cast<long>(first_row) * panel_width(w.n, w.n);
-    switch ((w.n + 15) / 16) {
-      case 1:
-        return whole_panel<1>(m, k, x, ldx, rows, bias, w.n, out, ldo);
-      case 2:
-        return whole_panel<2>(m, k, x, ldx, rows, bias, w.n, out, ldo);
-      case 3:
-        return whole_panel<3>(m, k, x, ldx, rows, bias, w.n, out, ldo);
-      case 4:
-        return whole_panel<4>(m, k, x, ldx, rows, bias, w.n, out, ldo);
-      case 5:
-        return whole_panel<5>(m, k, x, ldx, rows, bias, w.n, out, ldo);
-      case 6:
-        return whole_panel<6>(m, k, x, ldx, rows, bias, w.n, out, ldo);
-      default:
-        return;  // n = 0
-    }
+    return whole_panel_of(panel_width(w.n, w.n) / 16, m, k, x, ldx, rows, bias, w.n, out, ldo);
   }
   for (int j = 0; j < w.n;) {
     const int width = panel_width(w.n, w.n - j);

@@ -15,7 +15,7 @@ namespace clipgen::engine::native {
 namespace {
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 constexpr std::align_val_t kLine{64};
-}
+}  // namespace
 
 void* allocate_large(std::size_t bytes) {
   if (bytes < kHugePage) return ::operator new(bytes, kLine);
