@@ -131,10 +131,11 @@ CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, i
   }
 }
 
-// The last n < 16 columns, still summed in registers: a weight row is loaded 16 wide, reading
-// into the next row (lanes past n are discarded), while that stays inside the [k][ldw] matrix
-// (`room` floats from w); the last rows go through a zero-padded copy. A plain loop here is a
-// chain of stores through memory, ~20x slower. `bias16`: the bias' n floats zero-padded to 16,
+// The last n < 16 columns of a row-major weight (gemm; a packed weight zero-pads its own, see
+// whole_panel), still summed in registers: a weight row is loaded 16 wide, reading into the next
+// row (lanes past n are discarded), while that stays inside the [k][ldw] matrix (`room` floats
+// from w); the last rows go through a zero-padded copy. A plain loop here is a chain of stores
+// through memory, ~20x slower. `bias16`: the bias' n floats zero-padded to 16,
 // copied once per call (a copy per row cost a store-forwarding stall per row).
 template <int R>
 CLIPGEN_INLINE void gemm_tail(int n, int k, const float* x, int ldx, const float* w, int ldw,
@@ -162,8 +163,9 @@ CLIPGEN_INLINE void gemm_tail(int n, int k, const float* x, int ldx, const float
     for (int r = 0; r < R; ++r) acc[r] += x[r * ldx + kk] * wv;
   }
   // Lane by lane under c < n, not a libc memcpy call. GCC 12 emits scalar stores here even in
-  // the AVX-512 clone (gemm_packed's has no masked instruction); copying through a buffer in
-  // two overlapping vector pieces instead measured no faster (1 x 20 x 10: 72 ns either way).
+  // the AVX-512 clone (no clone has a masked instruction; gemm_block stores a partial last
+  // vector the same way); copying through a buffer in two overlapping vector pieces instead
+  // measured no faster (1 x 20 x 10: 72 ns either way).
   for (int r = 0; r < R; ++r) {
     float* dst = out + r * ldo;
     for (int c = 0; c < 16; ++c) {
@@ -301,8 +303,9 @@ CLIPGEN_INLINE void gemm_packed_impl(int m, int k, const float* x, int ldx, cons
                                      int first_row, const float* bias, float* out, int ldo) {
   const float* panel = w.data.data();
   if (w.n <= kWholePanel) {
-    const float* rows = panel + static_cast<long>(first_row) * panel_width(w.n, w.n);
-    return whole_panel_of(panel_width(w.n, w.n) / 16, m, k, x, ldx, rows, bias, w.n, out, ldo);
+    const int width = panel_width(w.n, w.n);
+    const float* rows = panel + static_cast<long>(first_row) * width;
+    return whole_panel_of(width / 16, m, k, x, ldx, rows, bias, w.n, out, ldo);
   }
   for (int j = 0; j < w.n;) {
     const int width = panel_width(w.n, w.n - j);
@@ -312,12 +315,9 @@ CLIPGEN_INLINE void gemm_packed_impl(int m, int k, const float* x, int ldx, cons
       column_block<4>(m, k, x, ldx, rows, 64, b, out + j, ldo);
     } else if (width == 32) {
       column_block<2>(m, k, x, ldx, rows, 32, b, out + j, ldo);
-    } else if (w.n - j >= 16) {
-      column_block<1>(m, k, x, ldx, rows, 16, b, out + j, ldo);
     } else {
-      // The zero-padded last panel: every 16-wide row read stays inside it.
-      column_tail(m, w.n - j, k, x, ldx, rows, 16, static_cast<long>(w.k - first_row) * 16, b,
-                  out + j, ldo);
+      // 16 columns, or the last ones zero-padded to 16: a one-vector whole panel.
+      whole_panel<1>(m, k, x, ldx, rows, b, w.n - j < 16 ? w.n - j : 16, out + j, ldo);
     }
     panel += static_cast<long>(w.k) * width;
     j += width;
