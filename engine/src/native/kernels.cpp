@@ -85,6 +85,23 @@ CLIPGEN_INLINE void store16(float* p, v16 v) {
   std::memcpy(p, &v, sizeof v);
 }
 
+// A partial vector: the first n < 16 floats of p, zeros after them; and the first n lanes of v
+// stored to p. The store goes lane by lane, not through a libc memcpy call: GCC 12 emits scalar
+// stores for it even in the AVX-512 clone (no clone has a masked instruction), and copying
+// through a buffer in two overlapping vector pieces instead measured no faster (1 x 20 x 10:
+// 72 ns either way). Reading lane by lane instead of the copy made whole calls no faster either
+// (docs/performance.md).
+CLIPGEN_INLINE v16 load_first(const float* p, int n) {
+  float pad[16] = {};
+  std::memcpy(pad, p, sizeof(float) * n);
+  return load16(pad);
+}
+CLIPGEN_INLINE void store_first(float* p, v16 v, int n) {
+  for (int c = 0; c < 16; ++c) {
+    if (c < n) p[c] = v[c];
+  }
+}
+
 // R rows x 16*V columns of accumulators stay in registers (16 zmm for 4 x 64) while k runs:
 // each weight is loaded once per R rows. Measured here: ~100-115 GFLOP/s on the sampling
 // shapes, where OpenBLAS' sgemm packs the weight first and reaches 30-40 (docs/performance.md).
@@ -103,9 +120,7 @@ CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, i
       } else if (v + 1 < V || last == 16) {
         acc[r][v] = load16(out + r * ldo + 16 * v);
       } else {
-        float pad[16] = {};
-        std::memcpy(pad, out + r * ldo + 16 * v, sizeof(float) * last);
-        acc[r][v] = load16(pad);
+        acc[r][v] = load_first(out + r * ldo + 16 * v, last);
       }
     }
   }
@@ -124,9 +139,7 @@ CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, i
     if (last == 16) {
       store16(dst, acc[r][V - 1]);
     } else {
-      for (int c = 0; c < 16; ++c) {
-        if (c < last) dst[c] = acc[r][V - 1][c];
-      }
+      store_first(dst, acc[r][V - 1], last);
     }
   }
 }
@@ -140,38 +153,19 @@ CLIPGEN_INLINE void gemm_block(int k, const float* x, int ldx, const float* w, i
 template <int R>
 CLIPGEN_INLINE void gemm_tail(int n, int k, const float* x, int ldx, const float* w, int ldw,
                               long room, const float* bias16, float* out, int ldo) {
-  float pad[16] = {};
   v16 acc[R];
-  for (int r = 0; r < R; ++r) {
-    if (bias16) {
-      acc[r] = load16(bias16);
-    } else {
-      std::memcpy(pad, out + r * ldo, sizeof(float) * n);
-      acc[r] = load16(pad);
-    }
-  }
+  for (int r = 0; r < R; ++r) acc[r] = bias16 ? load16(bias16) : load_first(out + r * ldo, n);
   int kk = 0;
   for (; kk < k && static_cast<long>(kk) * ldw + 16 <= room; ++kk) {
     const float* wr = w + static_cast<long>(kk) * ldw;
     const v16 wv = R > 1 ? load16_once(wr) : load16(wr);
     for (int r = 0; r < R; ++r) acc[r] += x[r * ldx + kk] * wv;
   }
-  float row[16] = {};
   for (; kk < k; ++kk) {
-    std::memcpy(row, w + static_cast<long>(kk) * ldw, sizeof(float) * n);
-    const v16 wv = load16(row);
+    const v16 wv = load_first(w + static_cast<long>(kk) * ldw, n);
     for (int r = 0; r < R; ++r) acc[r] += x[r * ldx + kk] * wv;
   }
-  // Lane by lane under c < n, not a libc memcpy call. GCC 12 emits scalar stores here even in
-  // the AVX-512 clone (no clone has a masked instruction; gemm_block stores a partial last
-  // vector the same way); copying through a buffer in two overlapping vector pieces instead
-  // measured no faster (1 x 20 x 10: 72 ns either way).
-  for (int r = 0; r < R; ++r) {
-    float* dst = out + r * ldo;
-    for (int c = 0; c < 16; ++c) {
-      if (c < n) dst[c] = acc[r][c];
-    }
-  }
+  for (int r = 0; r < R; ++r) store_first(out + r * ldo, acc[r], n);
 }
 
 // One column block for every row: blocks of 4 rows, then the 1-3 left. Rows are the inner loop
